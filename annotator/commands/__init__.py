@@ -1,0 +1,1 @@
+"""One module per `annotator` subcommand. Each defines ``register(subparsers)``."""

@@ -1,0 +1,84 @@
+"""annotator propose: parse stored documents with Stanza and store proposed attributions."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from annotator.cli import add_json_flag, add_models_flag, subcommand
+from annotator.commands._common import database, print_json, progress_bar
+from annotator.db import Database
+from annotator.errors import ExitCode
+from annotator.services.propose import ProposeStats, pending_ids, propose_documents, repropose_stored
+
+
+def add_propose_options(p: argparse.ArgumentParser) -> None:
+    add_models_flag(p)
+    p.add_argument("--batch-size", type=int, default=8, help="documents per Stanza batch (default 8)")
+    p.add_argument("--cpu", action="store_true", help="do not use a GPU even when one is there")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = subcommand(sub, "propose", "parse stored documents and propose attributions", """
+        annotator propose                       parse what is not parsed yet
+        annotator propose --models ~/stanza_resources
+        annotator propose --redo                parse everything again (reviewed attributions are kept)
+        annotator propose --rules-only          rerun the rules on stored parses, no parsing
+    """)
+    add_propose_options(p)
+    p.add_argument("--redo", action="store_true", help="parse and propose again for every document")
+    p.add_argument("--rules-only", action="store_true", help="rerun the rules on the stored parses")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def make_parser(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from annotator.nlp.models import resolve_models
+    from annotator.nlp.stanza_pipeline import StanzaParser
+
+    spec = resolve_models(args.models)
+    parser = StanzaParser(spec, use_gpu=False if args.cpu else None)
+    parser.name = f"stanza {spec.kind} {spec.directory}"  # type: ignore[attr-defined]
+    return parser
+
+
+def run_propose(db: Database, args: argparse.Namespace, *, ids: list[int] | None = None,
+                redo: bool = False) -> ProposeStats:
+    with db.sessions() as session:
+        total = len(pending_ids(session, redo=redo, ids=ids))
+    if total == 0:
+        return ProposeStats()
+    parser = make_parser(args)
+    with progress_bar("parsing", total, enabled=not args.no_progress) as advance:
+        words = [0]
+
+        def on_document(done: int, n_words: int) -> None:
+            words[0] += n_words
+            advance(done, rate=f"{words[0]:,} words")
+
+        return propose_documents(db, parser, ids=ids, redo=redo, batch_size=args.batch_size, on_document=on_document)
+
+
+def print_stats(stats: ProposeStats) -> None:
+    rate = stats.words / stats.seconds if stats.seconds else 0.0
+    print(f"{stats.documents} documents parsed ({stats.sentences} sentences, {stats.words:,} words, "
+          f"{rate:,.0f} words/s), {stats.proposals} attributions proposed")
+    for name, reason in stats.failed[:20]:
+        print(f"annotator: failed to parse {name}: {reason}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    db = database(args)
+    try:
+        if args.rules_only:
+            stats = repropose_stored(db)
+        else:
+            stats = run_propose(db, args, redo=args.redo)
+    finally:
+        db.dispose()
+    if args.json:
+        print_json(stats.as_dict())
+    else:
+        print_stats(stats)
+    return ExitCode.INPUT if stats.failed else ExitCode.OK

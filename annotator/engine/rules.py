@@ -1,0 +1,476 @@
+"""Attribution rules: pure functions ``(sentence, context) -> Iterator[Proposal]``.
+
+Each rule recognises one way Arabic news reports speech. The runner (:mod:`annotator.engine.runner`)
+runs them all, merges overlapping proposals and resolves speakers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from annotator.engine.context import DocContext
+from annotator.engine.proposal import Proposal, Span
+from annotator.engine.quotes import Quote, quote_words
+from annotator.engine.source import find_source, noun_phrase_after, source_after, source_before
+from annotator.lang.ar import COMPLEMENTIZERS, VerbCue
+from annotator.lang.ar.normalize import normalize
+from annotator.lang.ar.quotes import OPENERS, QUOTE_CHARS
+from annotator.nlp.types import Sentence, Word
+
+Rule = Callable[[Sentence, DocContext], Iterator[Proposal]]
+
+NEGATIONS = {"لم", "لا", "لن", "ما", "ليس", "غير"}
+COMMAS = {"،", ","}
+CLAUSE_WINDOW = 40  # words between a cue and its complementizer (subject, addressee, time, place)
+MIN_QUOTE_WORDS = 2  # a one-word quote is a name or a scare quote («داعش»), not a statement
+_FUSED_COMP = re.compile(r"^(ب?[أإا]نّ?)(?=\w)")
+_END_PUNCT = ".،,؛;:!؟?"
+HEADLINE_BLOCKLIST = {normalize(w) for w in (
+    "شاهد", "اقرأ", "اقرا", "للمزيد", "كتب", "المصدر", "المصادر", "تابع", "انظر", "ملاحظة", "تحديث", "عاجل",
+    "فيديو", "صور", "بالصور", "بالفيديو", "إقرأ", "ايضا", "أيضا", "المزيد", "مصدر", "تصوير", "ترجمة", "إعداد",
+    "متابعة", "رابط", "هاتف", "البريد", "العنوان", "التاريخ", "الوقت", "السبت", "الأحد", "الاثنين",
+)}
+
+
+@dataclass(frozen=True)
+class CueHit:
+    pos: int  # 0-based word position in the sentence
+    word: Word
+    cue: VerbCue
+    participle: bool = False
+
+
+# --- finding cues ---------------------------------------------------------------------------------
+
+def _negated(sent: Sentence, pos: int) -> bool:
+    for k in (pos - 1, pos - 2):
+        if k >= 0 and normalize(sent.words[k].text) in NEGATIONS:
+            return True
+    return False
+
+
+def _verb_cue(sent: Sentence, pos: int, ctx: DocContext) -> VerbCue | None:
+    w = sent.words[pos]
+    cue = ctx.lex.verb(w.text, w.lemma if w.upos in {"VERB", "X"} else "")
+    if cue is None:
+        # Unsplit clitic: وقالت written as one token.
+        key = normalize(w.text)
+        if key[:1] in {"و", "ف"} and len(key) > 3:
+            cue = ctx.lex.verb(key[1:])
+    if cue is None:
+        return None
+    if w.upos in {"ADP", "CCONJ", "SCONJ", "PRON", "DET", "PART", "PUNCT"}:
+        return None
+    if w.feat("Person") == "1" or w.feat("Voice") == "Pass" or _negated(sent, pos):
+        return None  # first-person speech inside a quote, agentless passives, negated reports
+    return cue
+
+
+def verb_cues(sent: Sentence, ctx: DocContext) -> list[CueHit]:
+    hits = []
+    for pos in range(len(sent.words)):
+        cue = _verb_cue(sent, pos, ctx)
+        if cue is not None:
+            hits.append(CueHit(pos, sent.words[pos], cue))
+    return hits
+
+
+def participle_cues(sent: Sentence, ctx: DocContext) -> list[CueHit]:
+    hits = []
+    for pos, w in enumerate(sent.words):
+        cue = ctx.lex.participle(w.text)
+        if cue is not None and pos > 0 and not _negated(sent, pos):
+            hits.append(CueHit(pos, w, cue, participle=True))
+    return hits
+
+
+def _cue_span(sent: Sentence, pos: int) -> Span:
+    """The cue with its clitics: و + قال -> وقال, كما + أفادت -> كما أفادت."""
+    start = pos
+    if pos > 0 and normalize(sent.words[pos - 1].text) in {"و", "ف"} and sent.words[pos - 1].end == sent.words[pos].start:
+        start = pos - 1
+    if start > 0 and normalize(sent.words[start - 1].text) in {"كما", "وكما"}:
+        start -= 1
+    return Span(sent.words[start].start, sent.words[pos].end)
+
+
+def _agreement(w: Word) -> str | None:
+    parts = [v for v in (w.feat("Gender"), w.feat("Number")) if v]
+    return "|".join(parts) or None
+
+
+# --- content boundaries ---------------------------------------------------------------------------
+
+def _comp_start(w: Word) -> int | None:
+    """Content start for a complementizer word: after إن/أن, or at the pronoun fused to it (أنها)."""
+    key = normalize(w.text)
+    if key in COMPLEMENTIZERS:
+        return w.end
+    m = _FUSED_COMP.match(w.text)
+    if m and normalize(m.group(1)) in COMPLEMENTIZERS and key[len(normalize(m.group(1))):] in {
+        "ه", "ها", "هم", "هما", "هن", "نا", "ني", "ك", "كم"}:
+        return w.start + len(m.group(1))
+    return None
+
+
+def _is_tag_start(sent: Sentence, i: int, ctx: DocContext) -> bool:
+    """A trailing tag after a comma: ، حسبما ذكرت …، بحسب …، مضيفا …، وقال …"""
+    w = sent.words[i]
+    key = normalize(w.text)
+    if ctx.lex.participle(w.text) is not None:
+        return True
+    for nominal in ctx.lex.nominal:
+        n = len(nominal.tokens)
+        window = [normalize(x.text) for x in sent.words[i:i + n]]
+        if window == list(nominal.tokens) or (window and window[0].startswith("و") and
+                                              [window[0][1:], *window[1:]] == list(nominal.tokens)):
+            return nominal.channel
+    if key in {"و", "ف"} and i + 1 < len(sent.words):
+        return _verb_cue(sent, i + 1, ctx) is not None
+    return key in {"وذلك"}
+
+
+def clause_end(sent: Sentence, start: int, ctx: DocContext) -> int:
+    """Offset where content starting at ``start`` ends: before a trailing tag or the final period."""
+    words = sent.words
+    end = sent.end
+    for i, w in enumerate(words):
+        if w.start < start or i + 1 >= len(words):
+            continue
+        if w.text in COMMAS and _is_tag_start(sent, i + 1, ctx):
+            end = w.start
+            break
+    # A quote opened inside the content runs to its closing mark, even past the sentence.
+    for q in ctx.quotes_in(start, end):
+        if q.outer.end > end:
+            end = q.outer.end
+    return trim(ctx.text, start, end)
+
+
+def trim(text: str, start: int, end: int) -> int:
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _END_PUNCT):
+        end -= 1
+    return end
+
+
+def classify(ctx: DocContext, content: Span) -> tuple[str, Span]:
+    """direct when the content is one quote (then the content is inside the marks), mixed when it holds
+    a quoted fragment, else indirect."""
+    text = ctx.text
+    start = content.start
+    while start < content.end and text[start].isspace():
+        start += 1
+    quotes = [q for q in ctx.quotes if q.outer.overlap(Span(start, content.end)) > 0]
+    if quotes:
+        q = quotes[0]
+        rest = text[q.outer.end:content.end].strip(" " + _END_PUNCT)
+        if q.outer.start == start and not rest:
+            return "direct", Span(q.inner.start, trim(text, q.inner.start, q.inner.end))
+        if any(quote_words(text, x.inner) >= 1 for x in quotes):
+            return "mixed", Span(start, content.end)
+    return "indirect", Span(start, content.end)
+
+
+def _find_comp(sent: Sentence, pos: int, ctx: DocContext) -> tuple[int, int] | None:
+    """(word index, content start) of the complementizer that introduces the cue's clause."""
+    for i in range(pos + 1, min(len(sent.words), pos + 1 + CLAUSE_WINDOW)):
+        w = sent.words[i]
+        start = _comp_start(w)
+        if start is not None:
+            before = normalize(sent.words[i - 1].text) if i > pos + 1 else ""
+            if before in ctx.lex.non_report:
+                return None
+            return i, start
+        if w.text in OPENERS and w.text != '"' or w.text in {".", "؟", "!"}:
+            return None
+        if w.text == '"' and any(q.open == w.start for q in ctx.quotes):
+            return None
+        if w.upos == "VERB" and _verb_cue(sent, i, ctx) is not None:
+            return None
+    return None
+
+
+def _shared_subject(sent: Sentence, pos: int, ctx: DocContext) -> Span | None:
+    """The subject of an earlier verb in the sentence (…، مضيفا / …، وقال إن share it)."""
+    for k in range(pos - 1, -1, -1):
+        w = sent.words[k]
+        if w.upos == "VERB" and w.feat("Person") != "1":
+            found = source_after(sent, k, ctx.lex) or source_before(sent, k, ctx.lex)
+            if found is not None:
+                return found
+    return None
+
+
+def _source_for(sent: Sentence, hit: CueHit, ctx: DocContext) -> tuple[Span | None, str | None]:
+    """The cue's own source, or a subject it shares with an earlier verb, or none (dropped subject)."""
+    own = find_source(sent, hit.pos, ctx.lex)
+    if own is not None:
+        return own, None
+    prev = sent.words[hit.pos - 1] if hit.pos > 0 else None
+    after_comma = prev is not None and (prev.text in COMMAS or normalize(prev.text) in {"و", "ف"} and hit.pos > 1
+                                        and sent.words[hit.pos - 2].text in COMMAS)
+    if after_comma:
+        shared = _shared_subject(sent, hit.pos, ctx)
+        if shared is not None:
+            return shared, "sentence"
+    return None, None
+
+
+def _make(sent: Sentence, ctx: DocContext, hit: CueHit, content: Span, rule: str, confidence: float,
+          source: Span | None, follows: str | None) -> Proposal | None:
+    kind, content = classify(ctx, content)
+    if len(ctx.text[content.start:content.end].split()) < MIN_QUOTE_WORDS:
+        return None
+    if source is not None and source.overlap(content):
+        source = None
+    return Proposal(kind, content, _cue_span(sent, hit.pos), source, f"{rule}.{kind}", round(confidence, 3),
+                    sent.index, cue_lemma=hit.cue.lemma, agreement=_agreement(hit.word), follows=follows)
+
+
+# --- rules ----------------------------------------------------------------------------------------
+
+def verb_complement(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
+    """قال/أكد/أضاف … إن/أن/بأن <clause>: indirect, or mixed/direct when the clause is quoted."""
+    for hit in verb_cues(sent, ctx) + participle_cues(sent, ctx):
+        if not hit.cue.takes_comp:
+            continue
+        comp = _find_comp(sent, hit.pos, ctx)
+        if comp is None:
+            continue
+        i, start = comp
+        content = Span(start, clause_end(sent, start, ctx))
+        source, follows = (None, "sentence") if hit.participle else _source_for(sent, hit, ctx)
+        if hit.participle:
+            source = _shared_subject(sent, hit.pos, ctx)
+        conf = hit.cue.confidence * (1.0 if source else 0.9)
+        p = _make(sent, ctx, hit, content, "participle" if hit.participle else "verb_comp", conf, source, follows)
+        if p:
+            yield p
+
+
+def _skip_to_quote(sent: Sentence, pos: int, ctx: DocContext) -> tuple[Quote, Span | None] | None:
+    """After a cue: [source] [ل + addressee] [time words] [،/:] then a quote opening."""
+    i = pos + 1
+    source: Span | None = None
+    np = noun_phrase_after(sent, i, ctx.lex)
+    if np is not None:
+        source = find_source(sent, pos, ctx.lex)
+        i = np[1]
+    for _ in range(8):  # a few more words: ل + name, اليوم, في بيان
+        if i >= len(sent.words):
+            return None
+        w = sent.words[i]
+        q = next((q for q in ctx.quotes if q.open == w.start), None)
+        if q is not None:
+            return q, source
+        if w.text in {":", "،", ","} or w.upos in {"ADP", "NOUN", "PROPN", "X", "ADV"} and w.text not in QUOTE_CHARS:
+            i += 1
+            continue
+        return None
+    return None
+
+
+def verb_quote(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
+    """وقال لافروف: “…” / وأضافت “…” / مضيفًا: "…": the quote is the content (direct)."""
+    for hit in verb_cues(sent, ctx) + participle_cues(sent, ctx):
+        if not hit.cue.takes_quote and not hit.participle:
+            continue
+        found = _skip_to_quote(sent, hit.pos, ctx)
+        if found is None:
+            continue
+        quote, source = found
+        if quote_words(ctx.text, quote.inner) < MIN_QUOTE_WORDS:
+            continue
+        follows = None
+        if hit.participle:
+            source, follows = _shared_subject(sent, hit.pos, ctx), "sentence"
+        elif source is None:
+            source, follows = _source_for(sent, hit, ctx)
+        conf = hit.cue.confidence * (1.0 if quote.balanced else 0.85)
+        p = _make(sent, ctx, hit, quote.outer, "participle_quote" if hit.participle else "verb_quote", conf,
+                  source, follows)
+        if p:
+            yield p
+
+
+def quote_then_verb(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
+    """“…”، قال فلان: the sentence opens with the quote and the cue follows it."""
+    words = sent.words
+    first = 1 if words and normalize(words[0].text) in {"و", "ف"} else 0
+    if first >= len(words):
+        return
+    quote = next((q for q in ctx.quotes if q.open == words[first].start), None)
+    if quote is None or quote_words(ctx.text, quote.inner) < MIN_QUOTE_WORDS:
+        return
+    for hit in verb_cues(sent, ctx):
+        w = hit.word
+        if w.start < quote.outer.end or not hit.cue.takes_quote:
+            continue
+        between = ctx.text[quote.outer.end:w.start].strip(" ،,.")
+        if len(between.split()) > 1:
+            return
+        source = source_after(sent, hit.pos, ctx.lex)
+        p = _make(sent, ctx, hit, quote.outer, "quote_verb", hit.cue.confidence, source, None)
+        if p:
+            yield p
+        return
+
+
+def _prep_start(sent: Sentence, i: int, prep: str) -> int | None:
+    """Content start if word i is the preposition (عن) or starts with it (بمدينة)."""
+    w = sent.words[i]
+    key = normalize(w.text)
+    if key == prep:
+        return w.end
+    if len(prep) == 1 and key.startswith(prep) and len(key) > 3:
+        return w.start + 1
+    return None
+
+
+def verb_preposition(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
+    """أعرب عن …، أشاد بـ …، حذر من …، اتهم X بـ Y: a nominal complement is the content."""
+    for hit in verb_cues(sent, ctx) + participle_cues(sent, ctx):
+        for prep, with_object in hit.cue.preps():
+            if hit.cue.takes_comp and _find_comp(sent, hit.pos, ctx) is not None:
+                break  # أشار إلى أن: the clause rule has it
+            p = _prep_proposal(sent, ctx, hit, prep, with_object)
+            if p:
+                yield p
+                break
+
+
+def _prep_proposal(sent: Sentence, ctx: DocContext, hit: CueHit, prep: str, with_object: bool) -> Proposal | None:
+    if hit.participle:
+        source, follows = _shared_subject(sent, hit.pos, ctx), "sentence"
+        after = hit.pos + 1
+    else:
+        np = noun_phrase_after(sent, hit.pos + 1, ctx.lex)
+        source, follows = _source_for(sent, hit, ctx)
+        after = np[1] if np else hit.pos + 1
+    if with_object:
+        # اتهم X بـ Y: content is X and Y, after the source and any comma-parenthetical.
+        limit = min(len(sent.words), after + 25)
+        at = next((i for i in range(after, limit) if _prep_start(sent, i, prep) is not None and i > after), None)
+        if at is None:
+            return None
+        begin = after
+        for i in range(after, at):
+            if sent.words[i].text in COMMAS:
+                begin = i + 1
+        start = sent.words[begin].start
+    else:
+        while after < len(sent.words) and (sent.words[after].text in COMMAS or normalize(sent.words[after].text) in {
+                "ايضا", "كذلك", "بدوره", "بدورها"}):
+            after += 1
+        if after >= len(sent.words):
+            return None
+        start_or_none = _prep_start(sent, after, prep)
+        if start_or_none is None:
+            return None
+        start = start_or_none
+    content = Span(start, clause_end(sent, start, ctx))
+    if hit.cue.lemma == "تحدث" and not ctx.quotes_in(content.start, content.end):
+        return None  # تحدث عن without a quoted fragment is topic-only speech
+    rule = "participle_prep" if hit.participle else "verb_prep"
+    return _make(sent, ctx, hit, content, rule, hit.cue.confidence * (0.95 if source else 0.85), source, follows)
+
+
+def channel_tag(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
+    """<statement>، بحسب/وفقا لـ/نقلا عن/حسبما أفادت X: X is the source when no verb claims the statement."""
+    words = sent.words
+    for i in range(1, len(words)):
+        if words[i - 1].text not in COMMAS and i > 1:
+            continue
+        for nominal in ctx.lex.nominal:
+            n = len(nominal.tokens)
+            window = [normalize(w.text).removeprefix("و") if k == 0 else normalize(w.text)
+                      for k, w in enumerate(words[i:i + n])]
+            if window != list(nominal.tokens):
+                continue
+            after = i + n
+            # حسبما/كما أفادت: the verb after the tag word is part of the cue.
+            if after < len(words) and words[after].upos == "VERB":
+                after += 1
+            if after < len(words) and normalize(words[after].text) in {"ما", "ل"}:
+                after += 1
+            np = noun_phrase_after(sent, after, ctx.lex, allow_quotes=True) if after < len(words) else None
+            first = 1 if normalize(words[0].text) in {"و", "ف"} else 0
+            start = words[first].start
+            end = trim(ctx.text, start, words[i - 1].start if words[i - 1].text in COMMAS else words[i].start)
+            if np is None or end - start < 10:
+                continue
+            cue = Span(words[i].start, words[after - 1].end)
+            last = words[np[1] - 1]
+            source = Span(words[np[0]].start, last.end)
+            kind, content = classify(ctx, Span(start, end))
+            yield Proposal(kind, content, cue, source, f"channel.{kind}", 0.6, sent.index, cue_lemma=" ".join(nominal.tokens))
+            return
+
+
+def headline_colon(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
+    """وزير الخارجية الكوري الشمالي: كوريا الشمالية ستدعم …: a line of the form speaker: statement."""
+    text = ctx.text
+    line_start = text.rfind("\n", 0, sent.start) + 1
+    line_end = text.find("\n", sent.start)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[line_start:line_end]
+    colon = line.find(":")
+    if colon < 0 or sent.start > line_start + colon or sent.end < line_start + colon:
+        return
+    head, tail = line[:colon].strip(), line[colon + 1:].strip()
+    head_words = head.split()
+    if not 1 <= len(head_words) <= 6 or len(tail.split()) < 4 or any(ch.isdigit() for ch in head):
+        return
+    if any(normalize(w).strip("\"“”«»") in HEADLINE_BLOCKLIST for w in head_words):
+        return
+    colon_at = line_start + colon
+    before = [w for w in sent.words if w.end <= colon_at]
+    if not before or any(w.upos == "VERB" or ctx.lex.verb(w.text, w.lemma) for w in before):
+        return  # قال: “…” belongs to the verb rules
+    if not any(w.upos in {"NOUN", "PROPN", "X"} for w in before):
+        return
+    src_start = line_start + (len(line[:colon]) - len(line[:colon].lstrip()))
+    source = Span(src_start, line_start + len(line[:colon].rstrip()))
+    c_start = colon_at + 1
+    while c_start < line_end and text[c_start].isspace():
+        c_start += 1
+    kind, content = classify(ctx, Span(c_start, trim(text, c_start, line_end)))
+    titled = any(normalize(w) in ctx.lex.titles for w in head_words)
+    yield Proposal(kind, content, None, source, f"headline.{kind}", 0.75 if titled else 0.55, sent.index)
+
+
+def bare_quote(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
+    """A sentence that is only a quote, right after an attribution, continues the same speaker."""
+    words = sent.words
+    first = 1 if words and normalize(words[0].text) in {"و", "ف"} else 0
+    if first >= len(words):
+        return
+    quote = next((q for q in ctx.quotes if q.open == words[first].start), None)
+    if quote is None or quote_words(ctx.text, quote.inner) < 4:
+        return
+    rest = ctx.text[quote.outer.end:sent.end].strip(" .،,")
+    if rest or verb_cues(sent, ctx):
+        return
+    content = Span(quote.inner.start, trim(ctx.text, quote.inner.start, quote.inner.end))
+    yield Proposal("direct", content, None, None, "bare_quote.direct", 0.6, sent.index, follows="previous")
+
+
+RULES: tuple[Rule, ...] = (
+    verb_complement,
+    verb_quote,
+    quote_then_verb,
+    verb_preposition,
+    channel_tag,
+    headline_colon,
+    bare_quote,
+)
+# When two proposals claim the same content, the rule earlier here wins.
+RULE_PRIORITY = {r.__name__: i for i, r in enumerate(RULES)}
+RULE_OF_PREFIX = {
+    "verb_comp": "verb_complement", "participle": "verb_complement", "verb_quote": "verb_quote",
+    "participle_quote": "verb_quote", "quote_verb": "quote_then_verb", "verb_prep": "verb_preposition",
+    "participle_prep": "verb_preposition", "channel": "channel_tag", "headline": "headline_colon",
+    "bare_quote": "bare_quote",
+}

@@ -1,0 +1,187 @@
+"""The speaker registry and speaker resolution (names, aliases, titles, dropped subjects).
+
+Pure and in memory: the service layer loads it from the database and stores what it learns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from annotator.lang.ar import Lexicon
+from annotator.lang.ar.normalize import name_key, normalize
+
+MAX_NGRAM = 7
+_LEADING = ("و", "ف")
+_PUNCT = "،,:؛;.!?\"“”«»„‹›()[]- "
+
+
+@dataclass
+class SpeakerEntry:
+    name: str
+    kind: str = "unknown"
+    gender: str | None = None  # "Masc" | "Fem"
+    aliases: set[str] = field(default_factory=set)
+    id: int | None = None  # the database row, when it has one
+
+    def keys(self) -> set[str]:
+        return {name_key(a) for a in {self.name, *self.aliases} if a.strip()}
+
+
+def clean_mention(text: str) -> str:
+    """Strip a leading conjunction and surrounding punctuation: 'والرئيس الروسي،' -> 'الرئيس الروسي'."""
+    text = text.strip(_PUNCT)
+    for c in _LEADING:
+        if text.startswith(c + " "):
+            text = text[2:]
+    return text.strip(_PUNCT)
+
+
+def name_part(mention: str, lex: Lexicon) -> str | None:
+    """The personal name inside a source phrase: the trailing words that are neither titles nor
+    definite nouns/adjectives ('زعيم كوريا الشمالية كيم جونغ أون' -> 'كيم جونغ أون')."""
+    words = [w.strip(_PUNCT) for w in clean_mention(mention).split()]
+    words = [w for w in words if w]
+    name: list[str] = []
+    for w in reversed(words):
+        key = normalize(w)
+        if key in lex.titles or key.startswith("ال") or key.startswith("لل"):
+            break
+        name.insert(0, w)
+    if not name or len(name) == len(words) and len(words) > 4:
+        return None
+    return " ".join(name)
+
+
+class SpeakerRegistry:
+    def __init__(self, entries: Iterable[SpeakerEntry] = ()) -> None:
+        self.entries: list[SpeakerEntry] = []
+        self._by_key: dict[str, list[SpeakerEntry]] = {}
+        for e in entries:
+            self.add(e)
+
+    def add(self, entry: SpeakerEntry) -> SpeakerEntry:
+        self.entries.append(entry)
+        for key in entry.keys():
+            self._by_key.setdefault(key, []).append(entry)
+        return entry
+
+    def add_alias(self, entry: SpeakerEntry, alias: str) -> None:
+        if alias and alias not in entry.aliases and alias != entry.name:
+            entry.aliases.add(alias)
+            self._by_key.setdefault(name_key(alias), []).append(entry)
+
+    def by_key(self, text: str) -> SpeakerEntry | None:
+        found = self._by_key.get(name_key(clean_mention(text)))
+        return found[0] if found else None
+
+    def lookup(self, mention: str, prefer: Iterable[SpeakerEntry] = ()) -> SpeakerEntry | None:
+        """The entry for a mention: the whole phrase, else the longest alias inside it.
+
+        Among several candidates, the ones in ``prefer`` (speakers already seen in this document)
+        win: كيم in an article about Kim Jong Un is him, whoever else is called Kim.
+        """
+        words = clean_mention(mention).split()
+        preferred = {id(e) for e in prefer}
+        best: tuple[int, int, int, SpeakerEntry] | None = None
+        for n in range(min(len(words), MAX_NGRAM), 0, -1):
+            for i in range(len(words) - n + 1):
+                found = self._by_key.get(name_key(" ".join(words[i:i + n])))
+                if not found:
+                    continue
+                entry = next((e for e in found if id(e) in preferred), found[0])
+                score = (n, int(id(entry) in preferred), i)  # longer, then seen here, then later words
+                if best is None or score > best[:3]:
+                    best = (*score, entry)
+            if best is not None:
+                return best[3]
+        return None
+
+
+@dataclass
+class DocSpeakers:
+    """Speakers seen so far in one document, most recent last, with surname aliases that hold only here."""
+
+    registry: SpeakerRegistry
+    lex: Lexicon
+    seen: list[SpeakerEntry] = field(default_factory=list)
+    local: dict[str, SpeakerEntry] = field(default_factory=dict)  # surname key -> entry
+    created: list[SpeakerEntry] = field(default_factory=list)
+
+    def resolve_mention(self, mention: str, agreement: str | None) -> SpeakerEntry:
+        mention = clean_mention(mention)
+        entry = self._local_lookup(mention) or self.registry.lookup(mention, prefer=self.seen)
+        if entry is None:
+            entry = self._create(mention)
+        self._learn_gender(entry, agreement)
+        self._note(entry)
+        return entry
+
+    def _local_lookup(self, mention: str) -> SpeakerEntry | None:
+        for w in reversed(mention.split()):
+            entry = self.local.get(name_key(w))
+            if entry is not None:
+                return entry
+        return None
+
+    def _create(self, mention: str) -> SpeakerEntry:
+        name = name_part(mention, self.lex)
+        canonical = name if name and len(name.split()) >= 1 and name != mention and _looks_like_name(name) \
+            else mention
+        existing = self.registry.by_key(canonical)
+        if existing is not None:
+            self.registry.add_alias(existing, mention)
+            return existing
+        entry = SpeakerEntry(canonical, kind="person" if canonical != mention or _looks_like_name(mention)
+                             else "unknown", aliases={mention} - {canonical})
+        self.registry.add(entry)
+        self.created.append(entry)
+        return entry
+
+    def _learn_gender(self, entry: SpeakerEntry, agreement: str | None) -> None:
+        # Only people: organisations and plural sources agree in the feminine (وقالت المصادر).
+        if entry.gender is None and entry.kind == "person" and agreement:
+            gender = _gender(agreement)
+            if gender and "Plur" not in agreement:
+                entry.gender = gender
+
+    def _note(self, entry: SpeakerEntry) -> None:
+        if entry in self.seen:
+            self.seen.remove(entry)
+        self.seen.append(entry)
+        words = entry.name.split()
+        if len(words) >= 2 and entry.kind == "person":
+            for w in (words[-1], words[0]):
+                self.local.setdefault(name_key(w), entry)
+
+    def most_recent(self, agreement: str | None) -> tuple[SpeakerEntry | None, bool]:
+        """The last speaker compatible with the verb's gender; (entry, agreed) where agreed is False
+        when no speaker agrees and the last one is returned anyway."""
+        gender = _gender(agreement)
+        if not self.seen:
+            return None, False
+        if gender:
+            for entry in reversed(self.seen):
+                if entry.gender == gender:
+                    return entry, True
+            for entry in reversed(self.seen):
+                if entry.gender is None and (gender == "Masc" or entry.kind != "person"):
+                    return entry, True
+        return self.seen[-1], gender is None
+
+    def note(self, entry: SpeakerEntry) -> None:
+        self._note(entry)
+
+
+def _gender(agreement: str | None) -> str | None:
+    if not agreement:
+        return None
+    if "Fem" in agreement:
+        return "Fem"
+    if "Masc" in agreement:
+        return "Masc"
+    return None
+
+
+def _looks_like_name(text: str) -> bool:
+    return not normalize(text).startswith("ال") and len(text.split()) <= 5

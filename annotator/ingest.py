@@ -1,0 +1,200 @@
+"""Reading articles from .txt files, folders and JSON Lines, with a reason for every rejected item.
+
+Nothing here touches the database: :func:`read_inputs` yields :class:`Article` or :class:`Rejected`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from annotator.errors import InputError
+
+TEXT_SUFFIXES = (".txt",)
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+TEXT_FIELDS = ("text", "content", "body", "article")
+ID_FIELDS = ("id", "docno", "doc_id", "url")
+OUTLET_FIELDS = ("outlet", "src", "source")
+DEFAULT_MAX_BYTES = 5_000_000  # news articles are a few kB; 5 MB of text is not one article
+
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_HTML = re.compile(r"<\s*(html|body|div|p|span|script|head|meta|br|a\s)[\s>/]", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Article:
+    name: str
+    text: str
+    source_path: str
+    outlet: str | None = None
+    title: str | None = None
+    published: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sha256(self) -> str:
+        return text_hash(self.text)
+
+
+@dataclass(frozen=True)
+class Rejected:
+    where: str  # path, or path:line
+    reason: str
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check_text(text: str) -> str | None:
+    """Why this text cannot be an article, or None when it can."""
+    if not text.strip():
+        return "empty"
+    if "\x00" in text:
+        return "binary data (NUL bytes)"
+    if _HTML.search(text[:5000]):
+        return "looks like HTML: extract the article text first"
+    if not _ARABIC.search(text):
+        return "no Arabic text"
+    return None
+
+
+def _decode(data: bytes) -> str:
+    if b"\x00" in data[:8192]:
+        raise UnicodeDecodeError("utf-8", data[:1], 0, 1, "binary data (NUL bytes)")
+    return data.decode("utf-8-sig")  # a byte order mark is not text; anything else is kept exactly
+
+
+def read_text_file(path: Path, max_bytes: int) -> Article | Rejected:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return Rejected(str(path), f"too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB; see --max-bytes)")
+        data = path.read_bytes()
+    except OSError as exc:
+        return Rejected(str(path), f"cannot read: {exc.strerror or exc}")
+    try:
+        text = _decode(data)
+    except UnicodeDecodeError as exc:
+        reason = exc.reason if "NUL" in exc.reason else f"not UTF-8 (byte {exc.start})"
+        return Rejected(str(path), reason)
+    problem = check_text(text)
+    if problem:
+        return Rejected(str(path), problem)
+    return Article(name=path.name, text=text, source_path=str(path))
+
+
+def _first(record: dict[str, Any], names: Iterable[str]) -> tuple[str | None, Any]:
+    for name in names:
+        if name in record and record[name] not in (None, ""):
+            return name, record[name]
+    return None, None
+
+
+def _open_lines(path: Path) -> TextIO:
+    if path.name.endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8", newline="")
+    return path.open("r", encoding="utf-8", newline="")
+
+
+def article_from_record(record: Any, where: str, fallback_name: str, text_field: str | None = None,
+                        id_field: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Article | Rejected:
+    if not isinstance(record, dict):
+        return Rejected(where, "not a JSON object")
+    if text_field:
+        text = record.get(text_field)
+    else:
+        _, text = _first(record, TEXT_FIELDS)
+    if not isinstance(text, str):
+        wanted = text_field or "/".join(TEXT_FIELDS)
+        return Rejected(where, f"no text field ({wanted})")
+    if len(text) > max_bytes:
+        return Rejected(where, f"text too large ({len(text) / 1e6:.1f} M characters; see --max-bytes)")
+    problem = check_text(text)
+    if problem:
+        return Rejected(where, problem)
+    ident = record.get(id_field) if id_field else _first(record, ID_FIELDS)[1]
+    _, outlet = _first(record, OUTLET_FIELDS)
+    meta = {k: v for k, v in record.items() if k not in (text_field, *TEXT_FIELDS) and _small(v)}
+    return Article(
+        name=str(ident) if ident not in (None, "") else fallback_name,
+        text=text,
+        source_path=where,
+        outlet=str(outlet) if outlet else None,
+        title=str(record["title"]) if record.get("title") else None,
+        published=str(_first(record, ("time", "date", "published", "date_extracted"))[1] or "") or None,
+        meta=meta,
+    )
+
+
+def _small(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool) and len(str(value)) <= 2000
+
+
+def read_jsonl(path: Path, text_field: str | None = None, id_field: str | None = None,
+               max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | Rejected]:
+    try:
+        fh = _open_lines(path)
+    except OSError as exc:
+        yield Rejected(str(path), f"cannot read: {exc.strerror or exc}")
+        return
+    with fh:
+        lineno = 0
+        try:
+            for lineno, line in enumerate(fh, start=1):  # noqa: B007 - lineno is used after the loop
+                where = f"{path}:{lineno}"
+                if not line.strip():
+                    continue
+                if len(line) > max_bytes * 2:
+                    yield Rejected(where, f"line too large ({len(line) / 1e6:.1f} M characters)")
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    yield Rejected(where, f"malformed JSON ({exc.msg} at column {exc.colno})")
+                    continue
+                yield article_from_record(record, where, f"{path.name}:{lineno}", text_field, id_field, max_bytes)
+        except UnicodeDecodeError as exc:
+            yield Rejected(f"{path}:{lineno + 1}", f"not UTF-8 (byte {exc.start} of the line); stopped reading this file")
+        except (OSError, EOFError) as exc:  # a truncated .gz
+            yield Rejected(f"{path}:{lineno + 1}", f"cannot read further: {exc}")
+
+
+def _is_jsonl(path: Path) -> bool:
+    return path.name.endswith(JSONL_SUFFIXES)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files to read, in a stable order; a missing path is an error before anything is read."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            raise InputError(f"no such file or folder: {p}")
+        if p.is_dir():
+            found = sorted(
+                f for f in p.rglob("*")
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                and (f.name.endswith(TEXT_SUFFIXES) or _is_jsonl(f))
+            )
+            if not found:
+                raise InputError(f"no .txt or .jsonl files in {p}")
+            out.extend(found)
+        else:
+            out.append(p)
+    return out
+
+
+def read_inputs(paths: Iterable[str | Path], *, text_field: str | None = None, id_field: str | None = None,
+                max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | Rejected]:
+    for path in expand_paths(paths):
+        if _is_jsonl(path):
+            yield from read_jsonl(path, text_field, id_field, max_bytes)
+        else:
+            yield read_text_file(path, max_bytes)

@@ -1,0 +1,124 @@
+"""Arabic language data: reporting cues, quote marks, titles and a seed speaker registry.
+
+The data lives in YAML files beside this module; :func:`lexicon` loads it once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from annotator.lang.ar.normalize import normalize
+
+COMPLEMENTIZERS = frozenset(normalize(w) for w in ("إن", "أن", "أنّ", "إنّ", "بأن", "بأنّ"))
+# Complementizers with a fused pronoun (أنها ستبدأ): the pronoun belongs to the content.
+FUSED_COMPLEMENTIZERS = ("بأن", "إن", "أن")
+PAST_SUFFIXES = ("", "ت", "وا", "ا", "تا", "ن", "تم")
+PRESENT_PREFIXES = ("ي", "ت", "ن", "ا")
+PRESENT_SUFFIXES = ("", "ون", "ان", "ن", "ين")
+PARTICIPLE_SUFFIXES = ("ا", "", "ه", "ين", "ات", "ون", "تين", "ان")
+
+
+@dataclass(frozen=True)
+class VerbCue:
+    lemma: str  # the entry's key, as written in cues.yaml
+    frames: tuple[str, ...]
+    confidence: float
+
+    @property
+    def takes_comp(self) -> bool:
+        return "comp" in self.frames
+
+    @property
+    def takes_quote(self) -> bool:
+        return "quote" in self.frames
+
+    def preps(self) -> list[tuple[str, bool]]:
+        """(preposition, with_object) pairs of the nominal frames."""
+        out: list[tuple[str, bool]] = []
+        for f in self.frames:
+            if f.startswith("prep:"):
+                out.append((normalize(f[5:]), False))
+            elif f.startswith("obj+prep:"):
+                out.append((normalize(f[9:]), True))
+        return out
+
+
+@dataclass(frozen=True)
+class NominalCue:
+    tokens: tuple[str, ...]  # normalised
+    channel: bool
+
+
+@dataclass
+class Lexicon:
+    verbs_by_lemma: dict[str, VerbCue] = field(default_factory=dict)
+    verbs_by_form: dict[str, VerbCue] = field(default_factory=dict)
+    participles: dict[str, VerbCue] = field(default_factory=dict)  # surface form -> verb
+    nominal: list[NominalCue] = field(default_factory=list)
+    non_report: frozenset[str] = frozenset()
+    titles: frozenset[str] = frozenset()
+    np_stoppers: frozenset[str] = frozenset()
+
+    def verb(self, form: str, lemma: str = "") -> VerbCue | None:
+        """The cue for a word, by normalised lemma or by surface form (the lemmatizer is not perfect)."""
+        key = normalize(form)
+        cue = self.verbs_by_form.get(key)
+        if cue is None and lemma:
+            cue = self.verbs_by_lemma.get(normalize(lemma))
+        if cue is not None and cue.confidence <= 0:
+            return None
+        return cue
+
+    def participle(self, form: str) -> VerbCue | None:
+        return self.participles.get(normalize(form))
+
+
+def _load_yaml(name: str) -> dict[str, Any]:
+    text = resources.files("annotator.lang.ar").joinpath(name).read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    return data if isinstance(data, dict) else {}
+
+
+def _verb_forms(lemma: str, present: list[str]) -> set[str]:
+    past = normalize(lemma)
+    forms = {past + s for s in PAST_SUFFIXES}
+    if past.endswith("ي"):  # نفى -> نفت, نفوا
+        stem = past[:-1]
+        forms |= {stem + "ت", stem + "وا", stem + "يا", stem + "تا"}
+    for stem in present:
+        st = normalize(stem)
+        forms |= {p + st + s for p in PRESENT_PREFIXES for s in PRESENT_SUFFIXES}
+    # Hollow verbs (قال -> قلت) are not needed: first person speech verbs are not attributions.
+    return forms
+
+
+@cache
+def lexicon() -> Lexicon:
+    cues = _load_yaml("cues.yaml")
+    titles = _load_yaml("titles.yaml")
+    lex = Lexicon()
+    for lemma, spec in (cues.get("verbs") or {}).items():
+        cue = VerbCue(lemma, tuple(spec.get("frames", [])), float(spec.get("confidence", 0.8)))
+        lex.verbs_by_lemma[normalize(lemma)] = cue
+        for form in _verb_forms(lemma, list(spec.get("present", []))):
+            lex.verbs_by_form.setdefault(form, cue)
+    for stem, spec in (cues.get("participles") or {}).items():
+        verb = lex.verbs_by_lemma[normalize(spec["verb"])]
+        for suffix in PARTICIPLE_SUFFIXES:
+            lex.participles[normalize(stem) + suffix] = verb
+    lex.nominal = [NominalCue(tuple(normalize(t) for t in n["tokens"]), bool(n.get("channel")))
+                   for n in cues.get("nominal") or []]
+    lex.non_report = frozenset(normalize(w) for w in cues.get("non_report_before_comp") or [])
+    lex.titles = frozenset(normalize(w) for w in titles.get("titles") or [])
+    lex.np_stoppers = frozenset(normalize(w) for w in titles.get("np_stoppers") or [])
+    return lex
+
+
+def seed_speakers() -> list[dict[str, Any]]:
+    speakers = _load_yaml("speakers.yaml").get("speakers") or []
+    return [s for s in speakers if isinstance(s, dict) and s.get("name")]

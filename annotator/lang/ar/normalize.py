@@ -1,0 +1,51 @@
+"""Arabic spelling normalisation for matching (never for stored text or offsets)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # harakat, tatweel
+_FOLD = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
+    "ى": "ي", "ئ": "ي", "ؤ": "و",
+    "ة": "ه",
+    "گ": "ك", "ک": "ك", "ی": "ي", "ڤ": "ف", "پ": "ب", "چ": "ج",
+    "‐": "-", "‑": "-", "–": "-", "—": "-", "ـ": "",
+})
+_SPACE = re.compile(r"[\s\-]+")
+# Letters some outlets use interchangeably in transliterated names (جونغ / جونج, غ for g).
+_NAME_FOLD = str.maketrans({"غ": "ج", "ق": "ك", "ث": "ت", "ذ": "د", "ظ": "ض"})
+
+
+def strip_diacritics(text: str) -> str:
+    return _DIACRITICS.sub("", text)
+
+
+def normalize(text: str) -> str:
+    """Fold hamza/alef/ya/ta-marbuta variants, strip diacritics and tatweel, squeeze spaces and hyphens."""
+    text = unicodedata.normalize("NFC", text)
+    text = strip_diacritics(text).translate(_FOLD)
+    return _SPACE.sub(" ", text).strip()
+
+
+def name_key(text: str) -> str:
+    """A looser key for proper names: also folds letters that transliterations confuse."""
+    return normalize(text).translate(_NAME_FOLD)
+
+
+_PREFIX_CLITICS = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك")
+
+
+def strip_clitics(word: str) -> str:
+    """Drop a leading conjunction/preposition and the article: وللافروف -> لافروف (heuristic)."""
+    w = normalize(word)
+    for p in _PREFIX_CLITICS:
+        if w.startswith(p) and len(w) - len(p) >= 3:
+            w = w[len(p):]
+            break
+    if w.startswith("ال") and len(w) > 4:
+        w = w[2:]
+    elif w.startswith("ل") and len(w) > 4 and w[1] == "ل":  # للافروف after ل was removed once
+        w = w[1:]
+    return w

@@ -1,0 +1,113 @@
+"""Run Stanza and turn its output into :mod:`annotator.nlp.types` values.
+
+Stanza is imported lazily: commands that do not parse (status, export, review) start fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from annotator.errors import ModelError
+from annotator.nlp.models import PROCESSORS, ModelSpec
+from annotator.nlp.types import ParsedDocument, Sentence, Word
+
+
+def _word_offsets(token: Any) -> list[tuple[int, int]]:
+    """Offsets of each word of a token; words of a multi-word token get their share of the token."""
+    words = token.words
+    if len(words) == 1 or all(getattr(w, "start_char", None) is not None for w in words):
+        return [
+            (w.start_char if w.start_char is not None else token.start_char,
+             w.end_char if w.end_char is not None else token.end_char)
+            for w in words
+        ]
+    # Official models split clitics into words without offsets: find each form inside the token text
+    # and fall back to the remaining part of the token where the surface form differs.
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    text = token.text
+    for i, w in enumerate(words):
+        at = text.find(w.text, cursor)
+        if at < 0 or i == len(words) - 1:
+            start = cursor
+            end = len(text) if i == len(words) - 1 else max(cursor, min(len(text), cursor + len(w.text)))
+        else:
+            start, end = at, at + len(w.text)
+        spans.append((token.start_char + start, token.start_char + end))
+        cursor = end
+    return spans
+
+
+def convert(doc: Any, text: str) -> ParsedDocument:
+    sentences: list[Sentence] = []
+    for s in doc.sentences:
+        words: list[Word] = []
+        for token in s.tokens:
+            for w, (start, end) in zip(token.words, _word_offsets(token), strict=True):
+                words.append(Word(int(w.id), w.text, w.lemma or w.text, w.upos or "X", w.feats or "",
+                                  int(w.head or 0), w.deprel or "dep", start, end))
+        if not words:
+            continue
+        start, end = words[0].start, words[-1].end
+        sentences.append(Sentence(len(sentences), start, end, text[start:end], tuple(words)))
+    return ParsedDocument(text, tuple(sentences))
+
+
+def _cuda_available() -> bool:
+    try:
+        import torch
+
+        return bool(torch.cuda.is_available())
+    except Exception:  # no torch build with CUDA: the CPU it is
+        return False
+
+
+class StanzaParser:
+    """A loaded Stanza pipeline. Loading takes seconds: build one and reuse it."""
+
+    def __init__(self, spec: ModelSpec, use_gpu: bool | None = None) -> None:
+        self.spec = spec
+        try:
+            import stanza
+        except ImportError as exc:  # pragma: no cover - stanza is a hard dependency
+            raise ModelError(f"stanza is not installed: {exc}") from exc
+        if use_gpu is None:
+            use_gpu = os.environ.get("ANNOTATOR_GPU", "auto") != "0" and _cuda_available()
+        logging.getLogger("stanza").setLevel(logging.WARNING)
+        try:
+            self.pipeline = stanza.Pipeline(lang="ar", use_gpu=use_gpu, logging_level="WARN",
+                                            **self._pipeline_args(spec))
+        except Exception as exc:  # stanza raises many kinds; the user needs one line
+            raise ModelError(f"cannot load Stanza models from {spec.directory}: {exc}") from exc
+
+    @staticmethod
+    def _pipeline_args(spec: ModelSpec) -> dict[str, Any]:
+        common: dict[str, Any] = {"dir": str(spec.directory), "download_method": None}
+        if spec.kind == "official":
+            return {**common, "processors": "tokenize,mwt,pos,lemma,depparse"}
+        return {
+            **common,
+            "package": None,
+            "processors": {p: spec.packages[p] for p in PROCESSORS},
+            "tokenize_model_path": str(spec.model_path("tokenize")),
+            "pos_model_path": str(spec.model_path("pos")),
+            "lemma_model_path": str(spec.model_path("lemma")),
+            "depparse_model_path": str(spec.model_path("depparse")),
+            "pos_pretrain_path": None,
+            "depparse_pretrain_path": None,
+        }
+
+    def parse(self, text: str) -> ParsedDocument:
+        return convert(self.pipeline(text), text)
+
+    def parse_many(self, texts: Sequence[str]) -> list[ParsedDocument]:
+        """Parse several texts in one batch (Stanza batches across documents)."""
+        if not texts:
+            return []
+        import stanza
+
+        docs = self.pipeline.bulk_process([stanza.Document([], text=t) for t in texts])
+        return [convert(d, t) for d, t in zip(docs, texts, strict=True)]

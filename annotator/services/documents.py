@@ -1,0 +1,86 @@
+"""Storing articles: exact text, content hash, no duplicates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from annotator.db import Database, Document
+from annotator.ingest import Article, Rejected
+
+BATCH = 200
+
+
+@dataclass
+class IngestResult:
+    added: int = 0
+    duplicates: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    document_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "added": self.added,
+            "duplicates": self.duplicates,
+            "rejected": [{"where": r.where, "reason": r.reason} for r in self.rejected],
+        }
+
+
+def _store_batch(db: Database, batch: list[Article], result: IngestResult) -> None:
+    """One transaction per batch: a crash keeps whole batches, never half a document."""
+    with db.session() as session:
+        hashes = [a.sha256 for a in batch]
+        existing = dict(session.execute(select(Document.sha256, Document.id).where(Document.sha256.in_(hashes))).all())
+        seen: set[str] = set()
+        new_docs = []
+        for article in batch:
+            digest = article.sha256
+            if digest in existing or digest in seen:
+                result.duplicates += 1
+                if digest in existing:
+                    result.document_ids.append(existing[digest])
+                continue
+            seen.add(digest)
+            new_docs.append(Document(
+                name=article.name, sha256=digest, text=article.text, source_path=article.source_path,
+                outlet=article.outlet, title=article.title, published=article.published, meta=article.meta,
+            ))
+        session.add_all(new_docs)
+        session.flush()
+        result.document_ids.extend(d.id for d in new_docs)
+        result.added += len(new_docs)
+
+
+def store_articles(db: Database, items: Iterable[Article | Rejected],
+                   on_item: Callable[[Article | Rejected], None] | None = None) -> IngestResult:
+    result = IngestResult()
+    batch: list[Article] = []
+    for item in items:
+        if on_item:
+            on_item(item)
+        if isinstance(item, Rejected):
+            result.rejected.append(item)
+            continue
+        batch.append(item)
+        if len(batch) >= BATCH:
+            _store_with_retry(db, batch, result)
+            batch = []
+    if batch:
+        _store_with_retry(db, batch, result)
+    return result
+
+
+def _store_with_retry(db: Database, batch: list[Article], result: IngestResult) -> None:
+    try:
+        _store_batch(db, batch, result)
+    except IntegrityError:
+        # Another process stored one of these documents between our check and our insert:
+        # store the batch one by one so that only the duplicate is skipped.
+        for article in batch:
+            try:
+                _store_batch(db, [article], result)
+            except IntegrityError:
+                result.duplicates += 1
