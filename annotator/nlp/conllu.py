@@ -37,8 +37,16 @@ def _parse_block(block: str) -> tuple[str | None, list[list[str]]]:
     return text, rows
 
 
-def parse_conllu(data: str, separator: str = "\n") -> ParsedDocument:
-    """Parse CoNLL-U sentences into one document whose text is the sentences joined by ``separator``."""
+def parse_conllu(data: str, separator: str = "\n", text: str | None = None) -> ParsedDocument:
+    """Parse CoNLL-U sentences into one document.
+
+    The document text is ``text``, or a ``# doc_text = …`` comment at the top, or else the sentences'
+    ``# text`` joined by ``separator``; word offsets are found by aligning forms to it in order.
+    """
+    if text is None and data.startswith("# doc_text = "):
+        text = data.split("\n", 1)[0][len("# doc_text = "):]
+    if text is not None:
+        return _aligned(data, text)
     sentences: list[Sentence] = []
     doc_text = ""
     for block in (b for b in data.strip().split("\n\n") if b.strip()):
@@ -61,6 +69,22 @@ def parse_conllu(data: str, separator: str = "\n") -> ParsedDocument:
             )
         sentences.append(Sentence(len(sentences), base, base + len(sent_text), sent_text, tuple(words)))
     return ParsedDocument(doc_text, tuple(sentences))
+
+
+def _aligned(data: str, text: str) -> ParsedDocument:
+    loose = parse_conllu(data.split("\n", 1)[1] if data.startswith("# doc_text") else data)
+    sentences: list[Sentence] = []
+    cursor = 0
+    for s in loose.sentences:
+        words: list[Word] = []
+        for w in s.words:
+            at = _align(text, w.text, cursor)
+            cursor = at + len(w.text)
+            words.append(Word(w.index, w.text, w.lemma, w.upos, w.feats, w.head, w.deprel, at, cursor))
+        if words:
+            start, end = words[0].start, words[-1].end
+            sentences.append(Sentence(len(sentences), start, end, text[start:end], tuple(words)))
+    return ParsedDocument(text, tuple(sentences))
 
 
 def to_conllu(doc: ParsedDocument) -> str:
