@@ -110,7 +110,8 @@ def article_from_record(record: Any, where: str, fallback_name: str, text_field:
     if text_field:
         text = record.get(text_field)
     else:
-        _, text = _first(record, TEXT_FIELDS)
+        # The first text field present, even when empty: an empty article is "empty", not "no text field".
+        text = next((record[f] for f in TEXT_FIELDS if f in record and record[f] is not None), None)
     if not isinstance(text, str):
         wanted = text_field or "/".join(TEXT_FIELDS)
         return Rejected(where, f"no text field ({wanted})")
