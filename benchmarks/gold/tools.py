@@ -1,0 +1,467 @@
+"""Helpers for the gold attribution files: load documents, build records from exact substrings, check spans.
+
+Offsets in the gold files are never typed by hand. Each gold file is generated from a spec file
+(`spec/*.gold.txt`) that names every span by its exact text; `build_records` finds the text in the document
+and computes the offsets, and `check_records` asserts `text[start:end] == span["text"]` for every span.
+
+Usage (from the project root):
+
+    .venv/bin/python benchmarks/gold/tools.py select        # print the dev-set selection (seeded)
+    .venv/bin/python benchmarks/gold/tools.py show ID       # print a selected dev article (numbered lines)
+    .venv/bin/python benchmarks/gold/tools.py review SPEC   # print each record's spans in context
+    .venv/bin/python benchmarks/gold/tools.py build         # rebuild both gold JSONL files from the specs
+    .venv/bin/python benchmarks/gold/tools.py check         # check both gold JSONL files against the texts
+
+Spec format (one file per gold set, UTF-8, values are raw text to the end of the line, no quoting):
+
+    @doc 000_f55f9190e2ec8414.txt          a document (seed file name, or a corpus id after @corpus FILE)
+    type: mixed                            starts a record: direct | indirect | mixed
+    speaker: كيم جونغ أون                   canonical speaker name
+    content: بيونغ يانغ مستعدة "لدعم ...     exact content text
+    cue: أبلغ                               exact cue text (omit for no cue)
+    source: زعيم كوريا الشمالية كيم جونغ أون   exact source text (omit for no source)
+    ctx: ...                               optional: a unique stretch of text holding the cue, the source and
+                                           the start of the content
+    occ: 1                                 optional: which occurrence of the content (0-based) when it repeats
+    cue_occ: / source_occ:                 optional: which occurrence inside the search region
+    # ...                                  comment (ignored)
+
+Without `ctx`, the content must occur exactly once in the document (or `occ` picks one), and the cue
+and source are looked for in the sentence(s) around the content, outside the content span; each must
+occur there exactly once (or `cue_occ`/`source_occ` picks one).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared"
+SEEDS_DIR = SHARED / "corpus" / "seeds"
+NEWS_DIR = SHARED / "corpus" / "news"
+GOLD_DIR = Path(__file__).resolve().parent
+SPEC_DIR = GOLD_DIR / "spec"
+SEEDS_GOLD = ROOT / "tests" / "data" / "gold" / "seeds.jsonl"
+DEV_GOLD = GOLD_DIR / "dev.jsonl"
+
+# The corpus files of the dev set: the JSON field holding the text and the one holding the id.
+CORPORA: dict[str, tuple[str, str]] = {
+    "ant_multisource_v2.1.jsonl.gz": ("text", "docno"),
+    "saudinewsnet.jsonl.gz": ("content", "url"),
+    "ant_jawharafm_v1.1.jsonl.gz": ("text", "docno"),
+}
+
+# Quotation marks that make a content direct or mixed (the scheme's formal rule).
+QUOTE_MARKS = "\"“”«»"
+# Pairs accepted around a direct content: "…" “…” ”…“ «…» (and the reversed »…« used by some outlets).
+QUOTE_PAIRS = {('"', '"'), ("“", "”"), ("”", "“"), ("«", "»"), ("»", "«"), ("“", "“"), ("”", "”")}
+
+# ---------------------------------------------------------------- documents
+
+
+def read_seed(name: str) -> str:
+    """A seed article's text exactly as ingested (no newline translation)."""
+    with open(SEEDS_DIR / name, encoding="utf-8", newline="") as f:
+        return f.read()
+
+
+def iter_corpus(corpus: str) -> Iterator[dict[str, Any]]:
+    """The articles of one corpus file, one dict each."""
+    with gzip.open(NEWS_DIR / corpus, "rt", encoding="utf-8") as f:
+        for line in f:
+            yield json.loads(line)
+
+
+def load_corpus_texts(corpus: str, ids: Iterable[str]) -> dict[str, str]:
+    """The texts of the given ids in one corpus file; stops reading once all are found."""
+    text_field, id_field = CORPORA[corpus]
+    wanted = set(ids)
+    found: dict[str, str] = {}
+    for article in iter_corpus(corpus):
+        doc_id = article.get(id_field)
+        if doc_id in wanted and doc_id not in found:
+            found[doc_id] = article[text_field]
+            if len(found) == len(wanted):
+                break
+    missing = wanted - set(found)
+    if missing:
+        raise KeyError(f"{corpus}: ids not found: {sorted(missing)}")
+    return found
+
+
+# ---------------------------------------------------------------- dev-set selection
+
+SELECTION_SEED = 7
+MAX_WORDS = 600
+MIN_WORDS = 40
+# 15 from the multi-source corpus (3 per outlet), 8 from SaudiNewsNet, 7 from JawharaFM.
+SELECTION_PLAN: list[tuple[str, int]] = [
+    ("ant_multisource_v2.1.jsonl.gz", 15),
+    ("saudinewsnet.jsonl.gz", 8),
+    ("ant_jawharafm_v1.1.jsonl.gz", 7),
+]
+REPORTING_VERB = re.compile(
+    r"(?<![\u0621-\u064a])(?:و|ف)?(?:قال|قالت|أكد|أكدت|أضاف|أضافت|أوضح|أوضحت|أشار|أشارت|صرح|صرحت|"
+    r"اعتبر|اعتبرت|أعلن|أعلنت|ذكر|ذكرت|أفاد|أفادت|لفت|لفتت|شدد|شددت)(?![\u0621-\u064a])"
+)
+
+
+def is_candidate(text: str) -> bool:
+    """An article the dev set may draw: 40 to 600 words, with a quotation mark or a reporting verb."""
+    words = len(text.split())
+    if not MIN_WORDS <= words <= MAX_WORDS:
+        return False
+    return any(m in text for m in QUOTE_MARKS) or REPORTING_VERB.search(text) is not None
+
+
+def select_dev(seed: int = SELECTION_SEED) -> list[tuple[str, str]]:
+    """The dev set as (corpus file, id) pairs, drawn at random with a fixed seed.
+
+    The multi-source corpus is drawn per outlet (field `src`, outlets in sorted order, the same number
+    from each); duplicated texts are drawn once.
+    """
+    rng = random.Random(seed)
+    chosen: list[tuple[str, str]] = []
+    for corpus, count in SELECTION_PLAN:
+        text_field, id_field = CORPORA[corpus]
+        groups: dict[str, list[str]] = {}
+        seen_texts: set[str] = set()
+        for article in iter_corpus(corpus):
+            text = article[text_field]
+            if text in seen_texts or not is_candidate(text):
+                continue
+            seen_texts.add(text)
+            group = article.get("src", "") if corpus.startswith("ant_multisource") else ""
+            groups.setdefault(group, []).append(article[id_field])
+        names = sorted(groups)
+        per_group = [count // len(names) + (1 if i < count % len(names) else 0) for i in range(len(names))]
+        for name, n in zip(names, per_group, strict=True):
+            chosen.extend((corpus, doc_id) for doc_id in rng.sample(sorted(groups[name]), n))
+    return chosen
+
+
+# ---------------------------------------------------------------- building records from substrings
+
+
+class SpecError(ValueError):
+    """A spec that does not pin down its spans (absent or ambiguous text)."""
+
+
+def pattern(sub: str) -> re.Pattern[str]:
+    """A regex for `sub` where a run of spaces also matches no-break spaces (invisible in a terminal)."""
+    parts = re.split(r"( +)", sub)
+    return re.compile("".join("[ \u00a0]+" if p.startswith(" ") else re.escape(p) for p in parts if p))
+
+
+def occurrences(text: str, sub: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of every occurrence of `sub` in text[lo:hi] (overlapping ones included)."""
+    hi = len(text) if hi is None else hi
+    rx = pattern(sub)
+    out, pos = [], lo
+    while (m := rx.search(text, pos, hi)) is not None:
+        out.append((m.start(), m.end()))
+        pos = m.start() + 1
+    return out
+
+
+def locate(text: str, sub: str, occ: int | None = None, lo: int = 0, hi: int | None = None,
+           avoid: tuple[int, int] | None = None, what: str = "span") -> tuple[int, int]:
+    """(start, end) of `sub` in text[lo:hi]: the only one (outside `avoid`), or occurrence number `occ`."""
+    found = occurrences(text, sub, lo, hi)
+    if avoid is not None:
+        found = [(s, e) for s, e in found if e <= avoid[0] or s >= avoid[1]]
+    if not found:
+        raise SpecError(f"{what} not found: {sub!r}")
+    if occ is None:
+        if len(found) > 1:
+            raise SpecError(f"{what} occurs {len(found)} times, give an occurrence index: {sub!r}")
+        return found[0]
+    if occ >= len(found):
+        raise SpecError(f"{what} has only {len(found)} occurrences: {sub!r}")
+    return found[occ]
+
+
+def span(text: str, bounds: tuple[int, int]) -> dict[str, Any]:
+    start, end = bounds
+    return {"start": start, "end": end, "text": text[start:end]}
+
+
+SENTENCE_END = re.compile(r"[.!?؟][\"”»“]?(?=\s)|\n")
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence(s) around text[start:end]: from the last sentence end before `start` to the first after.
+
+    A sentence ends at a line break or at . ! ? ؟ (with an optional closing quote) before white space.
+    """
+    lo = 0
+    for m in SENTENCE_END.finditer(text, 0, start):
+        lo = m.end()
+    after = SENTENCE_END.search(text, end)
+    return lo, len(text) if after is None else after.end()
+
+
+def make_record(doc: str, text: str, n: int, type_: str, content: str, speaker: str,
+                cue: str | None = None, source: str | None = None, ctx: str | None = None,
+                occ: int | None = None, cue_occ: int | None = None,
+                source_occ: int | None = None) -> dict[str, Any]:
+    """One gold record in the export schema, with offsets computed from the exact substrings given."""
+    if type_ not in ("direct", "indirect", "mixed"):
+        raise SpecError(f"bad type {type_!r}")
+    if ctx is not None:
+        lo, hi = locate(text, ctx, what="ctx")
+        # the content starts inside ctx (it may run past its end)
+        c_span = locate(text, content, occ, lo, len(text), what="content")
+        if c_span[0] >= hi:
+            raise SpecError(f"content does not start inside ctx: {content!r}")
+    else:
+        c_span = locate(text, content, occ, what="content")
+        lo, hi = sentence_bounds(text, *c_span)
+    record: dict[str, Any] = {
+        "doc": doc,
+        "id": f"{doc}#{n}",
+        "type": type_,
+        "content": span(text, c_span),
+        "cue": None,
+        "source": None,
+        "speaker": speaker,
+        "speaker_id": None,
+        "status": "accepted",
+        "confidence": 1.0,
+        "rule": "gold",
+        "annotator": "gold",
+    }
+    if cue:
+        record["cue"] = span(text, locate(text, cue, cue_occ, lo, hi, c_span, "cue"))
+    if source:
+        record["source"] = span(text, locate(text, source, source_occ, lo, hi, c_span, "source"))
+    return record
+
+
+# ---------------------------------------------------------------- spec files
+
+
+@dataclass
+class SpecDoc:
+    doc: str
+    corpus: str | None  # None for a seed file
+    items: list[dict[str, str]] = field(default_factory=list)
+
+
+KEYS = {"type", "speaker", "content", "cue", "source", "ctx", "occ", "cue_occ", "source_occ"}
+
+
+def parse_spec(path: Path) -> list[SpecDoc]:
+    """Read a spec file (format in the module docstring)."""
+    docs: list[SpecDoc] = []
+    corpus: str | None = None
+    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("@corpus "):
+            corpus = line.split(None, 1)[1].strip()
+            continue
+        if line.startswith("@doc "):
+            docs.append(SpecDoc(line.split(None, 1)[1].strip(), corpus))
+            continue
+        key, sep, value = line.partition(":")
+        key = key.strip()
+        if not sep or key not in KEYS or not docs:
+            raise SpecError(f"{path.name}:{lineno}: cannot read {raw!r}")
+        if key == "type":
+            docs[-1].items.append({})
+        if not docs[-1].items:
+            raise SpecError(f"{path.name}:{lineno}: a record starts with 'type:'")
+        docs[-1].items[-1][key] = value.strip()
+    return docs
+
+
+def spec_texts(docs: list[SpecDoc]) -> dict[str, str]:
+    """The text of every document a spec names."""
+    texts: dict[str, str] = {}
+    by_corpus: dict[str, list[str]] = {}
+    for d in docs:
+        if d.corpus is None:
+            texts[d.doc] = read_seed(d.doc)
+        else:
+            by_corpus.setdefault(d.corpus, []).append(d.doc)
+    for corpus, ids in by_corpus.items():
+        texts.update(load_corpus_texts(corpus, ids))
+    return texts
+
+
+def _int(value: str | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def build_records(docs: list[SpecDoc], texts: dict[str, str]) -> list[dict[str, Any]]:
+    """Every record of a spec, numbered per document in spec order; errors name the document and record."""
+    records: list[dict[str, Any]] = []
+    for d in docs:
+        for n, item in enumerate(d.items, 1):
+            try:
+                records.append(make_record(
+                    d.doc, texts[d.doc], n, item["type"], item["content"], item["speaker"],
+                    item.get("cue"), item.get("source"), item.get("ctx"), _int(item.get("occ")),
+                    _int(item.get("cue_occ")), _int(item.get("source_occ"))))
+            except (SpecError, KeyError) as e:
+                raise SpecError(f"{d.doc} record {n}: {e}") from e
+    return records
+
+
+# ---------------------------------------------------------------- checks
+
+
+def formal_type(text: str, start: int, end: int) -> str:
+    """The type the scheme's formal rule gives a content span.
+
+    direct: the characters just outside the content are a matching pair of quotation marks and the content
+    holds no further quote mark that would close it early (a final `.`/`،` may sit before the closing mark);
+    mixed: the content holds a quotation mark; indirect: it holds none.
+    """
+    content = text[start:end]
+    before = text[start - 1] if start > 0 else ""
+    after_at = end
+    while after_at < len(text) and text[after_at] in ".،" and after_at - end < 1:
+        after_at += 1
+    after = text[after_at] if after_at < len(text) else ""
+    if (before, after) in QUOTE_PAIRS:
+        return "direct"
+    return "mixed" if any(m in content for m in QUOTE_MARKS) else "indirect"
+
+
+def check_records(records: list[dict[str, Any]], texts: dict[str, str]) -> list[str]:
+    """Every problem found: spans that do not match the text, wrong types, duplicate ids, empty speakers."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for r in records:
+        rid = r["id"]
+        if rid in seen:
+            problems.append(f"{rid}: duplicate id")
+        seen.add(rid)
+        text = texts[r["doc"]]
+        for key in ("content", "cue", "source"):
+            s = r[key]
+            if s is None:
+                continue
+            if text[s["start"]:s["end"]] != s["text"] or s["text"] != s["text"].strip() or not s["text"]:
+                problems.append(f"{rid}: {key} span does not match the text")
+        if r["content"] is None or r["type"] != formal_type(text, r["content"]["start"], r["content"]["end"]):
+            problems.append(f"{rid}: type {r['type']} does not follow the quotation-mark rule")
+        if not r["speaker"]:
+            problems.append(f"{rid}: no speaker")
+    return problems
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def write_jsonl(path: Path, records: list[dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+def gold_texts(records: list[dict[str, Any]], dev: bool) -> dict[str, str]:
+    """The texts the records of one gold file refer to (dev ids are looked up in the corpus README table)."""
+    docs = sorted({r["doc"] for r in records})
+    if not dev:
+        return {d: read_seed(d) for d in docs}
+    by_corpus: dict[str, list[str]] = {}
+    for d in docs:
+        by_corpus.setdefault(corpus_of(d), []).append(d)
+    texts: dict[str, str] = {}
+    for corpus, ids in by_corpus.items():
+        texts.update(load_corpus_texts(corpus, ids))
+    return texts
+
+
+def corpus_of(doc_id: str) -> str:
+    """The corpus file a dev document id comes from: SaudiNewsNet ids are URLs, JawharaFM ids start JA-."""
+    if doc_id.startswith("http"):
+        return "saudinewsnet.jsonl.gz"
+    if doc_id.startswith("JA-"):
+        return "ant_jawharafm_v1.1.jsonl.gz"
+    return "ant_multisource_v2.1.jsonl.gz"
+
+
+# ---------------------------------------------------------------- command line
+
+
+def _build() -> None:
+    for spec, out in (("seeds.gold.txt", SEEDS_GOLD), ("dev.gold.txt", DEV_GOLD)):
+        docs = parse_spec(SPEC_DIR / spec)
+        texts = spec_texts(docs)
+        records = build_records(docs, texts)
+        problems = check_records(records, texts)
+        if problems:
+            raise SystemExit("\n".join(problems))
+        write_jsonl(out, records)
+        print(f"{out.relative_to(ROOT)}: {len(docs)} documents, {len(records)} attributions")
+
+
+def _show(doc_id: str) -> None:
+    for corpus, i in select_dev():
+        if i == doc_id:
+            text = load_corpus_texts(corpus, [i])[i]
+            for n, line in enumerate(text.split("\n")):
+                print(f"{n:3d}| {line}")
+            return
+    raise SystemExit(f"not in the selection: {doc_id}")
+
+
+def _review(spec: str) -> None:
+    """Print each record of a spec with a little context around its spans, for checking by eye."""
+    docs = parse_spec(SPEC_DIR / spec)
+    texts = spec_texts(docs)
+    for r in build_records(docs, texts):
+        text = texts[r["doc"]]
+
+        def show(s: dict[str, Any] | None, width: int = 6, text: str = text) -> str:
+            if s is None:
+                return "-"
+            body = s["text"] if len(s["text"]) < 40 else s["text"][:18] + "…" + s["text"][-18:]
+            before = text[max(0, s["start"] - width):s["start"]].replace("\n", "⏎")
+            after = text[s["end"]:s["end"] + width].replace("\n", "⏎")
+            return f"{before}[{body}]{after}"
+
+        print(r["id"], r["type"], r["speaker"])
+        print("   cue:", show(r["cue"]), " source:", show(r["source"]), " content:", show(r["content"], 3))
+
+
+def main(argv: list[str]) -> None:
+    command = argv[0] if argv else "check"
+    if command == "select":
+        for corpus, doc_id in select_dev():
+            print(corpus, doc_id, sep="\t")
+    elif command == "show":
+        _show(argv[1])
+    elif command == "review":
+        _review(argv[1])
+    elif command == "build":
+        _build()
+    elif command == "check":
+        for path, dev in ((SEEDS_GOLD, False), (DEV_GOLD, True)):
+            records = read_jsonl(path)
+            problems = check_records(records, gold_texts(records, dev))
+            print(f"{path.relative_to(ROOT)}: {len(records)} records, {len(problems)} problems")
+            for p in problems:
+                print("  " + p)
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
