@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from annotator.db import Attribution, Document
@@ -36,9 +36,7 @@ def record(a: Attribution, doc: Document, annotator: str | None) -> dict[str, An
     }
 
 
-def iter_records(session: Session, *, statuses: Sequence[str] | None = None,
-                 documents: Sequence[str] | None = None, batch: int = 1000) -> Iterator[dict[str, Any]]:
-    """Records in document order; ``documents`` filters by document name or id."""
+def _query(statuses: Sequence[str] | None, documents: Sequence[str] | None) -> Select[Attribution]:
     query = (select(Attribution).join(Attribution.document)
              .options(joinedload(Attribution.speaker))
              .order_by(Attribution.document_id, Attribution.content_start, Attribution.id))
@@ -47,10 +45,38 @@ def iter_records(session: Session, *, statuses: Sequence[str] | None = None,
     if documents:
         ids = [int(d) for d in documents if d.isdigit()]
         query = query.where(Document.name.in_(documents) | Document.id.in_(ids))
+    return query
+
+
+def _iter_pairs(session: Session, statuses: Sequence[str] | None, documents: Sequence[str] | None,
+                batch: int) -> Iterator[tuple[Document, Attribution]]:
     docs: dict[int, Document] = {}
-    for a in session.scalars(query.execution_options(yield_per=batch)):
+    for a in session.scalars(_query(statuses, documents).execution_options(yield_per=batch)):
         doc = docs.get(a.document_id)
         if doc is None:
             docs.clear()  # keep one document's text in memory at a time
             doc = docs[a.document_id] = session.get_one(Document, a.document_id)
+        yield doc, a
+
+
+def iter_records(session: Session, *, statuses: Sequence[str] | None = None,
+                 documents: Sequence[str] | None = None, batch: int = 1000) -> Iterator[dict[str, Any]]:
+    """Records in document order; ``documents`` filters by document name or id."""
+    for doc, a in _iter_pairs(session, statuses, documents, batch):
         yield record(a, doc, a.reviewed_by)
+
+
+def iter_document_records(session: Session, *, statuses: Sequence[str] | None = None,
+                          documents: Sequence[str] | None = None,
+                          batch: int = 1000) -> Iterator[tuple[Document, list[dict[str, Any]]]]:
+    """Each document that has selected attributions, with its records (for formats written per document)."""
+    current: Document | None = None
+    records: list[dict[str, Any]] = []
+    for doc, a in _iter_pairs(session, statuses, documents, batch):
+        if current is not None and doc.id != current.id:
+            yield current, records
+            records = []
+        current = doc
+        records.append(record(a, doc, a.reviewed_by))
+    if current is not None:
+        yield current, records
