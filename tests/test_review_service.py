@@ -44,12 +44,27 @@ def row(db: Database, attribution_id: int) -> Attribution:
         return session.get_one(Attribution, attribution_id)
 
 
-def first_with(service: ReviewService, **where: Any) -> int:
+def count(db: Database, *where: Any) -> int:
+    with db.sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(Attribution).join(Attribution.document)
+                                  .where(*where)) or 0)
+
+
+def full_item(service: ReviewService) -> int:
+    """An engine proposal with cue, source and speaker, in a sentence that has a next sentence.
+
+    Found in what the engine proposed for the fixture articles rather than named, so that rule
+    changes in the engine do not break these tests.
+    """
     with service.db.sessions() as session:
-        query = select(Attribution.id).order_by(Attribution.id)
-        for name, value in where.items():
-            query = query.where(getattr(Attribution, name) == value)
-        return int(session.scalars(query).first() or 0)
+        ids = session.scalars(select(Attribution.id).where(
+            Attribution.cue_start.is_not(None), Attribution.source_start.is_not(None),
+            Attribution.speaker_id.is_not(None)).order_by(Attribution.id))
+        for item_id in ids:
+            item = service.item(item_id)
+            if item.sentences[-1].index > (item.sentence_index or 0) and item.content.text.count(" ") >= 2:
+                return item_id
+    raise AssertionError("the fixture articles have no proposal with cue, source and a next sentence")
 
 
 # ----------------------------------------------------------------------------- pure helpers
@@ -104,7 +119,7 @@ def test_queue_lowest_confidence_first_with_keyset_steps(rdb: Database) -> None:
     while (item_id := queue.next()) is not None:
         seen.append(item_id)
     confidences = [row(rdb, i).confidence for i in seen]
-    assert len(seen) == 9
+    assert len(seen) == count(rdb, Attribution.status == "proposed") >= 5
     assert confidences == sorted(confidences)
     assert queue.next() is None  # stays at the end
     assert queue.previous() == seen[-2]
@@ -117,11 +132,12 @@ def test_queue_document_order_and_filters(rdb: Database) -> None:
     direct = service.page(QueueFilter(types=("direct",)), limit=100)
     assert direct and all(row(rdb, k[-1]).type == "direct" for k in direct)
     lavrov = service.page(QueueFilter(speakers=("Sergey Lavrov",)), limit=100)  # by alias, Latin
-    assert len(lavrov) == 4
+    assert len(lavrov) == count(rdb, Attribution.speaker.has(Speaker.name == "سيرغي لافروف")) > 0
     doc_b = service.page(QueueFilter(documents=("article_b.txt",)), limit=100)
-    assert len(doc_b) == 3
+    assert len(doc_b) == count(rdb, Document.name == "article_b.txt") > 0
     band = service.page(QueueFilter(min_confidence=0.8, max_confidence=0.9), limit=100)
-    assert all(0.8 <= k[0] <= 0.9 for k in band) and len(band) == 2
+    assert len(band) == count(rdb, Attribution.confidence.between(0.8, 0.9))
+    assert all(0.8 <= k[0] <= 0.9 for k in band)
     with pytest.raises(InputError):
         QueueFilter(statuses=("done",))
 
@@ -157,17 +173,24 @@ def test_queue_over_several_statuses_merges_index_scans(rdb: Database) -> None:
 
 def test_item_view_has_spans_speaker_and_neighbour_sentences(rdb: Database) -> None:
     service = ReviewService(rdb, "mona")
-    item_id = first_with(service, rule="verb_quote.direct")
-    item = service.item(item_id)
-    assert item.document_name == "article_a.txt"
-    assert item.cue is not None and item.cue.text == "وقال"
-    assert item.source is not None and item.source.text == "لافروف"
-    assert item.speaker == "سيرغي لافروف"
-    assert item.type == "direct" and item.rule == "verb_quote.direct" and item.version == 1
-    assert [s.index for s in item.sentences] == [0, 1, 2]  # its sentence with one neighbour either side
-    sentence = item.sentences[1]
-    assert sentence.start <= item.content.start < item.content.end <= sentence.end
-    assert all(sentence.text[s - sentence.start:e - sentence.start] for s, e in sentence.words)
+    item = service.item(full_item(service))
+    stored = row(rdb, item.id)
+    with rdb.sessions() as session:
+        doc = session.get_one(Document, stored.document_id)
+        speaker = session.get_one(Speaker, stored.speaker_id)
+    assert item.document_name == doc.name
+    assert item.content.text == doc.text[stored.content_start:stored.content_end]
+    assert item.cue is not None and item.cue.text == doc.text[stored.cue_start or 0:stored.cue_end or 0]
+    assert item.source is not None
+    assert item.source.text == doc.text[stored.source_start or 0:stored.source_end or 0]
+    assert item.speaker == speaker.name and item.rule == stored.rule and item.version == 1
+    indexes = [s.index for s in item.sentences]
+    here = item.sentence_index or 0
+    assert indexes == list(range(max(here - 1, 0), indexes[-1] + 1))  # one neighbour either side
+    assert here + 1 in indexes
+    sentence = next(s for s in item.sentences if s.index == here)
+    assert sentence.start <= item.content.start < sentence.end
+    assert all(doc.text[s:e] in sentence.text for s, e in sentence.words)
 
 
 # ----------------------------------------------------------------------------- decisions
@@ -200,7 +223,7 @@ def test_skip_writes_nothing(rdb: Database) -> None:
 
 def test_correction_keeps_engine_values_once_and_accept_keeps_corrected(rdb: Database) -> None:
     service = ReviewService(rdb, "mona")
-    item_id = first_with(service, rule="verb_comp.indirect")
+    item_id = full_item(service)
     original = row(rdb, item_id)
     view = service.set_type(item_id, 1, "direct")
     assert view.status == "corrected" and view.type == "direct"
@@ -217,7 +240,7 @@ def test_correction_keeps_engine_values_once_and_accept_keeps_corrected(rdb: Dat
 
 def test_adjust_span_by_word_uses_the_stored_words(rdb: Database) -> None:
     service = ReviewService(rdb, "mona")
-    item_id = first_with(service, rule="verb_comp.indirect")
+    item_id = full_item(service)
     item = service.item(item_id)
     words = [w for s in item.sentences for w in s.words]
     view = service.adjust_span(item_id, item.version, "content", "start", True)
@@ -225,13 +248,18 @@ def test_adjust_span_by_word_uses_the_stored_words(rdb: Database) -> None:
     assert view.content.start == earlier[0]
     view = service.adjust_span(item_id, view.version, "content", "start", False)
     assert view.content.start == item.content.start
-    with pytest.raises(InputError, match=r"no cue|cannot move"):
-        service.adjust_span(item_id, view.version, "cue", "start", False)  # a one-word cue
+    one_word = next(w for w in words if w[1] - w[0] > 1)
+    view = service.set_span(item_id, view.version, "cue", one_word)
+    with pytest.raises(InputError, match="cannot move"):
+        service.adjust_span(item_id, view.version, "cue", "start", False)
+    view = service.set_span(item_id, view.version, "cue", None)
+    with pytest.raises(InputError, match="no cue"):
+        service.adjust_span(item_id, view.version, "cue", "start", True)
 
 
 def test_set_span_and_remove_source(rdb: Database) -> None:
     service = ReviewService(rdb, "mona")
-    item_id = first_with(service, rule="verb_comp.indirect")
+    item_id = full_item(service)
     item = service.item(item_id)
     view = service.set_span(item_id, item.version, "source", None)
     assert view.source is None and view.status == "corrected"
@@ -243,7 +271,7 @@ def test_set_span_and_remove_source(rdb: Database) -> None:
 
 def test_change_speaker_existing_and_new(rdb: Database) -> None:
     service = ReviewService(rdb, "mona")
-    item_id = first_with(service, rule="verb_comp.indirect")
+    item_id = full_item(service)
     [hit] = service.search_speakers("بيسكوف", limit=1)
     view = service.set_speaker(item_id, 1, speaker_id=hit.id)
     assert view.speaker == "ديمتري بيسكوف" and view.status == "corrected"
@@ -256,8 +284,8 @@ def test_change_speaker_existing_and_new(rdb: Database) -> None:
 
 def test_add_attribution_and_undo_marks_it_rejected(rdb: Database) -> None:
     service = ReviewService(rdb, "mona")
-    item = service.item(first_with(service, rule="verb_quote.direct"))
-    sentence = item.sentences[2]  # the neighbour: add a statement the engine did not propose there
+    item = service.item(full_item(service))
+    sentence = item.sentences[-1]  # the neighbour: add a statement the engine did not propose there
     words = sentence.words
     content = (words[3][0], words[-2][1])
     view = service.add(item.document_id, content, source=(words[0][0], words[0][1]), new_speaker="كاتب")
@@ -354,7 +382,7 @@ def test_speaker_search_fuzzy_arabic_and_latin(rdb: Database) -> None:
 
 def test_merge_speakers_reassigns_keeps_aliases_and_records(rdb: Database) -> None:
     service = ReviewService(rdb, "mona")
-    item_id = first_with(service, rule="verb_comp.indirect")
+    item_id = full_item(service)
     view = service.set_speaker(item_id, 1, new_name="بوتن")
     target = service.search_speakers("فلاديمير بوتين")[0]
     assert service.add_alias(target.id, "V. Putin") is True
@@ -378,8 +406,9 @@ def test_progress_overall_and_per_document(rdb: Database) -> None:
     item = service.item(service.queue().start() or 0)
     service.reject(item.id, item.version)
     progress = service.progress(item.document_id)
-    assert (progress.reviewed, progress.total) == (1, 9)
-    assert progress.document_reviewed == 1 and progress.document_total in (3, 6)
+    assert (progress.reviewed, progress.total) == (1, count(rdb))
+    assert progress.document_reviewed == 1
+    assert progress.document_total == count(rdb, Attribution.document_id == item.document_id)
 
 
 # ----------------------------------------------------------------------------- speed
@@ -443,3 +472,29 @@ def test_next_item_with_100k_attributions_is_fast(tmp_path: Path) -> None:
         assert median < 0.1
     finally:
         db.dispose()
+
+
+def test_filter_text_round_trip() -> None:
+    from annotator.services.review import format_filter, parse_filter
+
+    flt = parse_filter("status:proposed,corrected type:direct speaker:فلاديمير_بوتين min:0.5 order:document")
+    assert flt.statuses == ("proposed", "corrected") and flt.speakers == ("فلاديمير بوتين",)
+    assert flt.min_confidence == 0.5 and flt.max_confidence is None and flt.order == "document"
+    assert parse_filter(format_filter(flt)) == flt
+    assert parse_filter("status:all").statuses == ("proposed", "accepted", "rejected", "corrected")
+    assert parse_filter("") == QueueFilter()
+    for bad in ("status", "min:x", "colour:red", "order:random", "type:quote"):
+        with pytest.raises(InputError):
+            parse_filter(bad)
+
+
+def test_queue_goto_reuses_history(rdb: Database) -> None:
+    service = ReviewService(rdb, "mona")
+    queue = service.queue()
+    first, second = queue.start(), queue.next()
+    assert first is not None and second is not None
+    queue.goto(first)
+    assert queue.current == first and len(queue.history) == 2
+    third = service.page(QueueFilter(), limit=3)[2][-1]
+    queue.goto(third)
+    assert queue.current == third and [k[-1] for k in queue.history] == [first, third, second]

@@ -790,10 +790,60 @@ class ReviewQueue:
         self.position = 0
         return self.current
 
-    def show(self, attribution_id: int) -> None:
-        """Put an item into the history right after the current one (a newly added attribution)."""
+    def goto(self, attribution_id: int) -> None:
+        """Make an item current: back to it in the history, or put in after the current one
+        (a newly added attribution, the item an undo changed)."""
+        for at, key in enumerate(self.history):
+            if key[-1] == attribution_id:
+                self.position = at
+                return
         key = self.service.key_of(attribution_id, self.filter.order)
-        if key is None:
-            return
-        self.history.insert(self.position + 1, key)
-        self.position += 1
+        if key is not None:
+            self.history.insert(self.position + 1, key)
+            self.position += 1
+
+
+_FILTER_FIELDS = {"status": "statuses", "doc": "documents", "speaker": "speakers", "type": "types"}
+
+
+def parse_filter(text: str) -> QueueFilter:
+    """A filter from ``status:proposed,corrected type:direct doc:NAME speaker:NAME min:0.5 max:0.9
+    order:document``; a value with spaces is written with ``_`` (speaker:فلاديمير_بوتين)."""
+    lists: dict[str, tuple[str, ...]] = {}
+    numbers: dict[str, float] = {}
+    order = "confidence"
+    for token in text.split():
+        name, sep, value = token.partition(":")
+        if not sep or not value:
+            raise InputError(f"filter {token!r}: write name:value (status doc speaker type min max order)")
+        values = tuple(v.replace("_", " ") for v in value.split(",") if v)
+        if name in _FILTER_FIELDS:
+            key = _FILTER_FIELDS[name]
+            lists[key] = ("proposed", *REVIEWED) if key == "statuses" and values == ("all",) else values
+        elif name in ("min", "max"):
+            try:
+                numbers[name] = float(value)
+            except ValueError as exc:
+                raise InputError(f"filter {token!r}: {name} needs a number") from exc
+        elif name == "order":
+            order = value
+        else:
+            raise InputError(f"filter {token!r}: unknown name {name!r}")
+    return QueueFilter(statuses=lists.get("statuses", ("proposed",)), documents=lists.get("documents", ()),
+                       speakers=lists.get("speakers", ()), types=lists.get("types", ()),
+                       min_confidence=numbers.get("min"), max_confidence=numbers.get("max"),
+                       order=order)  # type: ignore[arg-type]
+
+
+def format_filter(flt: QueueFilter) -> str:
+    """The text parse_filter reads back into the same filter."""
+    parts = [f"status:{','.join(flt.statuses)}"]
+    for name, values in (("doc", flt.documents), ("speaker", flt.speakers), ("type", flt.types)):
+        if values:
+            parts.append(f"{name}:{','.join(v.replace(' ', '_') for v in values)}")
+    if flt.min_confidence is not None:
+        parts.append(f"min:{flt.min_confidence:g}")
+    if flt.max_confidence is not None:
+        parts.append(f"max:{flt.max_confidence:g}")
+    parts.append(f"order:{flt.order}")
+    return " ".join(parts)
