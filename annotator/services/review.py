@@ -797,9 +797,9 @@ class ReviewQueue:
             if key[-1] == attribution_id:
                 self.position = at
                 return
-        key = self.service.key_of(attribution_id, self.filter.order)
-        if key is not None:
-            self.history.insert(self.position + 1, key)
+        found = self.service.key_of(attribution_id, self.filter.order)
+        if found is not None:
+            self.history.insert(self.position + 1, found)
             self.position += 1
 
 
