@@ -78,7 +78,7 @@ def add_models_flag(parser: argparse.ArgumentParser) -> None:
 def subcommand(sub: argparse._SubParsersAction, name: str, help_text: str, examples: str,
                description: str | None = None) -> argparse.ArgumentParser:
     """A subparser with an examples section in its --help."""
-    return sub.add_parser(  # type: ignore[no-any-return]
+    return sub.add_parser(
         name,
         help=help_text,
         description=description or help_text,

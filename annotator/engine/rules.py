@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from annotator.engine.context import DocContext
 from annotator.engine.proposal import Proposal, Span
 from annotator.engine.quotes import Quote, quote_words
-from annotator.engine.source import find_source, noun_phrase_after, source_after, source_before
+from annotator.engine.source import RELATIVES, find_source, groups, phrase_after, source_after, source_before
 from annotator.lang.ar import COMPLEMENTIZERS, VerbCue
 from annotator.lang.ar.normalize import normalize
 from annotator.lang.ar.quotes import OPENERS, QUOTE_CHARS
@@ -45,10 +45,7 @@ class CueHit:
 # --- finding cues ---------------------------------------------------------------------------------
 
 def _negated(sent: Sentence, pos: int) -> bool:
-    for k in (pos - 1, pos - 2):
-        if k >= 0 and normalize(sent.words[k].text) in NEGATIONS:
-            return True
-    return False
+    return any(k >= 0 and normalize(sent.words[k].text) in NEGATIONS for k in (pos - 1, pos - 2))
 
 
 def _verb_cue(sent: Sentence, pos: int, ctx: DocContext) -> VerbCue | None:
@@ -63,6 +60,11 @@ def _verb_cue(sent: Sentence, pos: int, ctx: DocContext) -> VerbCue | None:
         return None
     if w.upos in {"ADP", "CCONJ", "SCONJ", "PRON", "DET", "PART", "PUNCT"}:
         return None
+    if normalize(w.text) in ctx.lex.non_report:
+        return None  # يذكر أن, يتوقع أن: not a report
+    prev = sent.words[pos - 1] if pos > 0 else None
+    if prev is not None and prev.end == w.start and normalize(prev.text) in {"ب", "ل", "ك", "ال"}:
+        return None  # بوصفها, ليقول: a preposition never attaches to a reporting verb in the past
     if w.feat("Person") == "1" or w.feat("Voice") == "Pass" or _negated(sent, pos):
         return None  # first-person speech inside a quote, agentless passives, negated reports
     return cue
@@ -89,7 +91,8 @@ def participle_cues(sent: Sentence, ctx: DocContext) -> list[CueHit]:
 def _cue_span(sent: Sentence, pos: int) -> Span:
     """The cue with its clitics: و + قال -> وقال, كما + أفادت -> كما أفادت."""
     start = pos
-    if pos > 0 and normalize(sent.words[pos - 1].text) in {"و", "ف"} and sent.words[pos - 1].end == sent.words[pos].start:
+    prev = sent.words[pos - 1] if pos > 0 else None
+    if prev is not None and normalize(prev.text) in {"و", "ف"} and prev.end == sent.words[pos].start:
         start = pos - 1
     if start > 0 and normalize(sent.words[start - 1].text) in {"كما", "وكما"}:
         start -= 1
@@ -121,25 +124,38 @@ def _is_tag_start(sent: Sentence, i: int, ctx: DocContext) -> bool:
     key = normalize(w.text)
     if ctx.lex.participle(w.text) is not None:
         return True
-    for nominal in ctx.lex.nominal:
-        n = len(nominal.tokens)
-        window = [normalize(x.text) for x in sent.words[i:i + n]]
-        if window == list(nominal.tokens) or (window and window[0].startswith("و") and
-                                              [window[0][1:], *window[1:]] == list(nominal.tokens)):
-            return nominal.channel
+    tag = _nominal_at(sent, i, ctx)
+    if tag is not None:
+        return tag[1]
     if key in {"و", "ف"} and i + 1 < len(sent.words):
         return _verb_cue(sent, i + 1, ctx) is not None
     return key in {"وذلك"}
 
 
-def clause_end(sent: Sentence, start: int, ctx: DocContext) -> int:
-    """Offset where content starting at ``start`` ends: before a trailing tag or the final period."""
+def _inside_quote(ctx: DocContext, offset: int) -> bool:
+    return any(q.inner.start <= offset < q.inner.end for q in ctx.quotes)
+
+
+def _new_clause(sent: Sentence, i: int) -> bool:
+    """After a comma, a finite verb in the past (، شكر بوتين …) starts a clause of its own."""
+    w = sent.words[i]
+    if normalize(w.text) in {"و", "ف"} and i + 1 < len(sent.words):
+        w = sent.words[i + 1]
+    return w.upos == "VERB" and w.feat("Aspect") == "Perf" and w.feat("Person") == "3"
+
+
+def clause_end(sent: Sentence, start: int, ctx: DocContext, *, parenthetical: bool = False) -> int:
+    """Offset where content starting at ``start`` ends: before a trailing tag or the final period.
+
+    ``parenthetical``: the cue sits in a relative clause (تشوي، الذي قال إن …، لافروف أن …), whose
+    content ends at the next comma outside quotes.
+    """
     words = sent.words
     end = sent.end
     for i, w in enumerate(words):
-        if w.start < start or i + 1 >= len(words):
+        if w.start < start or i + 1 >= len(words) or w.text not in COMMAS or _inside_quote(ctx, w.start):
             continue
-        if w.text in COMMAS and _is_tag_start(sent, i + 1, ctx):
+        if parenthetical or _is_tag_start(sent, i + 1, ctx) or _new_clause(sent, i + 1):
             end = w.start
             break
     # A quote opened inside the content runs to its closing mark, even past the sentence.
@@ -160,7 +176,7 @@ def classify(ctx: DocContext, content: Span) -> tuple[str, Span]:
     a quoted fragment, else indirect."""
     text = ctx.text
     start = content.start
-    while start < content.end and text[start].isspace():
+    while start < content.end and (text[start].isspace() or text[start] == "ـ"):
         start += 1
     quotes = [q for q in ctx.quotes if q.outer.overlap(Span(start, content.end)) > 0]
     if quotes:
@@ -173,17 +189,31 @@ def classify(ctx: DocContext, content: Span) -> tuple[str, Span]:
     return "indirect", Span(start, content.end)
 
 
+def _skip_relative(sent: Sentence, i: int, ctx: DocContext) -> int:
+    """After `، الذي قال إن …،` (a relative clause set off by commas): the index after its closing comma."""
+    for k in range(i + 1, len(sent.words)):
+        if sent.words[k].text in COMMAS and not _inside_quote(ctx, sent.words[k].start):
+            return k + 1
+    return len(sent.words)
+
+
 def _find_comp(sent: Sentence, pos: int, ctx: DocContext) -> tuple[int, int] | None:
     """(word index, content start) of the complementizer that introduces the cue's clause."""
-    for i in range(pos + 1, min(len(sent.words), pos + 1 + CLAUSE_WINDOW)):
+    i = pos
+    limit = min(len(sent.words), pos + 1 + CLAUSE_WINDOW)
+    while i + 1 < limit:
+        i += 1
         w = sent.words[i]
+        if normalize(w.text) in RELATIVES and i > pos + 1 and sent.words[i - 1].text in COMMAS:
+            i = _skip_relative(sent, i, ctx) - 1
+            continue
         start = _comp_start(w)
         if start is not None:
             before = normalize(sent.words[i - 1].text) if i > pos + 1 else ""
             if before in ctx.lex.non_report:
                 return None
             return i, start
-        if w.text in OPENERS and w.text != '"' or w.text in {".", "؟", "!"}:
+        if (w.text in OPENERS and w.text != '"') or w.text in {".", "؟", "!"}:
             return None
         if w.text == '"' and any(q.open == w.start for q in ctx.quotes):
             return None
@@ -197,7 +227,7 @@ def _shared_subject(sent: Sentence, pos: int, ctx: DocContext) -> Span | None:
     for k in range(pos - 1, -1, -1):
         w = sent.words[k]
         if w.upos == "VERB" and w.feat("Person") != "1":
-            found = source_after(sent, k, ctx.lex) or source_before(sent, k, ctx.lex)
+            found = source_after(sent, k, ctx) or source_before(sent, k, ctx)
             if found is not None:
                 return found
     return None
@@ -205,12 +235,12 @@ def _shared_subject(sent: Sentence, pos: int, ctx: DocContext) -> Span | None:
 
 def _source_for(sent: Sentence, hit: CueHit, ctx: DocContext) -> tuple[Span | None, str | None]:
     """The cue's own source, or a subject it shares with an earlier verb, or none (dropped subject)."""
-    own = find_source(sent, hit.pos, ctx.lex)
+    own = find_source(sent, hit.pos, ctx)
     if own is not None:
         return own, None
     prev = sent.words[hit.pos - 1] if hit.pos > 0 else None
-    after_comma = prev is not None and (prev.text in COMMAS or normalize(prev.text) in {"و", "ف"} and hit.pos > 1
-                                        and sent.words[hit.pos - 2].text in COMMAS)
+    after_comma = prev is not None and (prev.text in COMMAS or (normalize(prev.text) in {"و", "ف"} and hit.pos > 1
+                                        and sent.words[hit.pos - 2].text in COMMAS))
     if after_comma:
         shared = _shared_subject(sent, hit.pos, ctx)
         if shared is not None:
@@ -240,32 +270,57 @@ def verb_complement(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
         if comp is None:
             continue
         i, start = comp
-        content = Span(start, clause_end(sent, start, ctx))
-        source, follows = (None, "sentence") if hit.participle else _source_for(sent, hit, ctx)
+        relative = hit.pos > 0 and normalize(sent.words[hit.pos - 1].text) in RELATIVES
+        content = Span(start, clause_end(sent, start, ctx, parenthetical=relative))
+        follows: str | None
         if hit.participle:
-            source = _shared_subject(sent, hit.pos, ctx)
+            source, follows = _shared_subject(sent, hit.pos, ctx), "sentence"
+        else:
+            source, follows = _source_for(sent, hit, ctx)
+            relayed = _relayed_source(sent, hit.pos, i, ctx)
+            if relayed is not None:
+                source, follows = relayed, None
         conf = hit.cue.confidence * (1.0 if source else 0.9)
         p = _make(sent, ctx, hit, content, "participle" if hit.participle else "verb_comp", conf, source, follows)
         if p:
             yield p
 
 
+RELAY_LEMMAS = {"نقل", "أورد", "ذكر"}
+SAYING_NOUNS = {normalize(w) for w in ("قوله", "قولها", "قولهم", "قولهما", "تأكيده", "تأكيدها", "تصريحه")}
+
+
+def _relayed_source(sent: Sentence, pos: int, comp: int, ctx: DocContext) -> Span | None:
+    """نقلت الوكالة عن الوزير قوله إن …: the words are the minister's, not the agency's."""
+    for i in range(pos + 1, comp):
+        if normalize(sent.words[i].text) == "عن" and any(
+                normalize(w.text) in SAYING_NOUNS or normalize(w.text) == "قول" for w in sent.words[i + 1:comp + 1]):
+            found = phrase_after(sent, i + 1, ctx) if i + 1 < comp else None
+            return found[0] if found else None
+    return None
+
+
 def _skip_to_quote(sent: Sentence, pos: int, ctx: DocContext) -> tuple[Quote, Span | None] | None:
-    """After a cue: [source] [ل + addressee] [time words] [،/:] then a quote opening."""
+    """After a cue: [source] [ل + addressee] [time words] [short quoted names] [،/:] then a quote."""
     i = pos + 1
     source: Span | None = None
-    np = noun_phrase_after(sent, i, ctx.lex)
-    if np is not None:
-        source = find_source(sent, pos, ctx.lex)
-        i = np[1]
-    for _ in range(8):  # a few more words: ل + name, اليوم, في بيان
-        if i >= len(sent.words):
-            return None
+    if i < len(sent.words):
+        found = phrase_after(sent, i, ctx)
+        if found is not None:
+            source = find_source(sent, pos, ctx)
+            i = found[1]
+    steps = 0
+    while i < len(sent.words) and steps < 10:
+        steps += 1
         w = sent.words[i]
         q = next((q for q in ctx.quotes if q.open == w.start), None)
         if q is not None:
-            return q, source
-        if w.text in {":", "،", ","} or w.upos in {"ADP", "NOUN", "PROPN", "X", "ADV"} and w.text not in QUOTE_CHARS:
+            if quote_words(ctx.text, q.inner) >= MIN_QUOTE_WORDS or not q.balanced:
+                return q, source
+            i = next((k for k, x in enumerate(sent.words) if x.start >= q.outer.end), len(sent.words))
+            continue  # لـ"عكاظ": a quoted name, the statement comes after
+        skippable = w.upos in {"ADP", "NOUN", "PROPN", "X", "ADV", "ADJ"} and w.text not in QUOTE_CHARS
+        if w.text in {":", "،", ","} or skippable:
             i += 1
             continue
         return None
@@ -311,7 +366,7 @@ def quote_then_verb(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
         between = ctx.text[quote.outer.end:w.start].strip(" ،,.")
         if len(between.split()) > 1:
             return
-        source = source_after(sent, hit.pos, ctx.lex)
+        source = source_after(sent, hit.pos, ctx)
         p = _make(sent, ctx, hit, quote.outer, "quote_verb", hit.cue.confidence, source, None)
         if p:
             yield p
@@ -342,13 +397,14 @@ def verb_preposition(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
 
 
 def _prep_proposal(sent: Sentence, ctx: DocContext, hit: CueHit, prep: str, with_object: bool) -> Proposal | None:
+    follows: str | None
     if hit.participle:
         source, follows = _shared_subject(sent, hit.pos, ctx), "sentence"
         after = hit.pos + 1
     else:
-        np = noun_phrase_after(sent, hit.pos + 1, ctx.lex)
+        found = phrase_after(sent, hit.pos + 1, ctx) if hit.pos + 1 < len(sent.words) else None
         source, follows = _source_for(sent, hit, ctx)
-        after = np[1] if np else hit.pos + 1
+        after = found[1] if found else hit.pos + 1
     if with_object:
         # اتهم X بـ Y: content is X and Y, after the source and any comma-parenthetical.
         limit = min(len(sent.words), after + 25)
@@ -377,36 +433,87 @@ def _prep_proposal(sent: Sentence, ctx: DocContext, hit: CueHit, prep: str, with
     return _make(sent, ctx, hit, content, rule, hit.cue.confidence * (0.95 if source else 0.85), source, follows)
 
 
-def channel_tag(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
-    """<statement>، بحسب/وفقا لـ/نقلا عن/حسبما أفادت X: X is the source when no verb claims the statement."""
+def _nominal_at(sent: Sentence, i: int, ctx: DocContext) -> tuple[int, bool] | None:
+    """(words in the tag, channel?) when a nominal cue (بحسب, وفقا لـ, نقلا عن …) starts at word i.
+
+    Matched on surface words: the tokenizer splits بحسب into ب + حسب and وبحسب into و + ب + حسب.
+    """
+    gs = groups(sent, ctx)
+    try:
+        g0 = next(k for k, g in enumerate(gs) if g.first == i)
+    except StopIteration:
+        return None
+    for nominal in ctx.lex.nominal:
+        window = gs[g0:g0 + len(nominal.tokens)]
+        keys = [g.key for g in window]
+        if keys and keys[0].startswith("و") and keys[0][1:] == nominal.tokens[0]:
+            keys[0] = keys[0][1:]
+        if keys == list(nominal.tokens):
+            return window[-1].last + 1 - i, nominal.channel
+    return None
+
+
+def _channel_source(sent: Sentence, after: int, ctx: DocContext) -> tuple[int, Span] | None:
+    """The noun phrase after a tag (بحسب وكالة "تاس" الروسية); حسبما/كما أفادت: the verb is part of the cue."""
     words = sent.words
-    for i in range(1, len(words)):
-        if words[i - 1].text not in COMMAS and i > 1:
+    if after < len(words) and words[after].upos == "VERB":
+        after += 1
+    if after < len(words) and normalize(words[after].text) in {"ما", "ل"}:
+        after += 1
+    if after < len(words) and words[after].upos == "VERB":  # بحسب ما ذكرت
+        after += 1
+    if after >= len(words):
+        return None
+    found = phrase_after(sent, after, ctx, allow_quotes=True)
+    return (after, found[0]) if found else None
+
+
+def channel_tag(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
+    """<statement>، بحسب X / وبحسب X، فإن <statement>: X is the source when no verb claims the statement."""
+    words = sent.words
+    lead = 1 if words and normalize(words[0].text) in {"و", "ف"} and _nominal_at(sent, 0, ctx) is None else 0
+    for i in range(len(words)):
+        at_start = i == lead or i == 0
+        if not at_start and words[i - 1].text not in COMMAS:
             continue
-        for nominal in ctx.lex.nominal:
-            n = len(nominal.tokens)
-            window = [normalize(w.text).removeprefix("و") if k == 0 else normalize(w.text)
-                      for k, w in enumerate(words[i:i + n])]
-            if window != list(nominal.tokens):
-                continue
-            after = i + n
-            # حسبما/كما أفادت: the verb after the tag word is part of the cue.
-            if after < len(words) and words[after].upos == "VERB":
-                after += 1
-            if after < len(words) and normalize(words[after].text) in {"ما", "ل"}:
-                after += 1
-            np = noun_phrase_after(sent, after, ctx.lex, allow_quotes=True) if after < len(words) else None
-            first = 1 if normalize(words[0].text) in {"و", "ف"} else 0
+        tag = _nominal_at(sent, i, ctx)
+        if tag is None or not tag[1]:
+            continue
+        found = _channel_source(sent, i + tag[0], ctx)
+        if found is None:
+            continue
+        cue_end_word, source = found
+        cue = Span(words[i].start, words[max(i, cue_end_word - 1)].end)
+        if at_start:
+            content = _content_after_tag(sent, source, ctx)
+        else:
+            if any(_verb_cue(sent, k, ctx) for k in range(i)):
+                return  # قال كيم …، حسبما ذكرت مصادر: the statement is Kim's, the verb rule has it
+            first = lead if lead < i else 0
             start = words[first].start
-            end = trim(ctx.text, start, words[i - 1].start if words[i - 1].text in COMMAS else words[i].start)
-            if np is None or end - start < 10:
-                continue
-            cue = Span(words[i].start, words[after - 1].end)
-            last = words[np[1] - 1]
-            source = Span(words[np[0]].start, last.end)
-            kind, content = classify(ctx, Span(start, end))
-            yield Proposal(kind, content, cue, source, f"channel.{kind}", 0.6, sent.index, cue_lemma=" ".join(nominal.tokens))
-            return
+            content = Span(start, trim(ctx.text, start, words[i - 1].start))
+        if content is None or len(ctx.text[content.start:content.end].split()) < 3:
+            continue
+        kind, content = classify(ctx, content)
+        yield Proposal(kind, content, cue, source, f"channel.{kind}", 0.6, sent.index,
+                       cue_lemma=normalize(words[i].text).removeprefix("و"))
+        return
+
+
+def _content_after_tag(sent: Sentence, source: Span, ctx: DocContext) -> Span | None:
+    """وبحسب المصدر، فإن <content>: the content starts after the comma (and after فإن/إن)."""
+    words = sent.words
+    k = next((n for n, w in enumerate(words) if w.start >= source.end), len(words))
+    while k < len(words) and (words[k].text in COMMAS or normalize(words[k].text) in {"ف", "و"}):
+        k += 1
+    if k >= len(words):
+        return None
+    start = _comp_start(words[k])
+    if start is None and k + 1 < len(words) and normalize(words[k].text) in {"فان", "فإن"}:
+        start = words[k].end
+    if start is None:
+        start = words[k].start
+    return Span(start, clause_end(sent, start, ctx))
 
 
 def headline_colon(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
@@ -426,10 +533,11 @@ def headline_colon(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
     if any(normalize(w).strip("\"“”«»") in HEADLINE_BLOCKLIST for w in head_words):
         return
     colon_at = line_start + colon
-    before = [w for w in sent.words if w.end <= colon_at]
-    if not before or any(w.upos == "VERB" or ctx.lex.verb(w.text, w.lemma) for w in before):
+    before = [g for g in groups(sent, ctx) if g.end <= colon_at]
+    if not before or any(not g.whole and (g.head.upos == "VERB" or ctx.lex.verb(g.head.text, g.head.lemma))
+                         for g in before):
         return  # قال: “…” belongs to the verb rules
-    if not any(w.upos in {"NOUN", "PROPN", "X"} for w in before):
+    if not any(g.upos in {"NOUN", "PROPN", "X"} for g in before):
         return
     src_start = line_start + (len(line[:colon]) - len(line[:colon].lstrip()))
     source = Span(src_start, line_start + len(line[:colon].rstrip()))

@@ -32,10 +32,7 @@ def _same_statement(a: Proposal, b: Proposal) -> bool:
     if overlap * 2 < min(len(a.content), len(b.content)):
         return False
     # A report nested inside another report's content (قالت المصادر إن "كيم أكد أن …") is its own.
-    for x, y in ((a, b), (b, a)):
-        if y.cue is not None and x.content.contains(y.cue) and x.cue != y.cue:
-            return False
-    return True
+    return not any(y.cue is not None and x.content.contains(y.cue) and x.cue != y.cue for x, y in ((a, b), (b, a)))
 
 
 def merge(proposals: list[Proposal]) -> list[Proposal]:
@@ -51,9 +48,10 @@ def merge(proposals: list[Proposal]) -> list[Proposal]:
 
 
 def propose(doc: ParsedDocument, registry: SpeakerRegistry | None = None) -> DocumentResult:
-    ctx = DocContext.build(doc)
+    registry = registry or SpeakerRegistry()
+    ctx = DocContext.build(doc, registry.known_words())
     raw = [p for sent in doc.sentences for rule in RULES for p in rule(sent, ctx)]
-    return resolve_speakers(merge(raw), ctx, registry or SpeakerRegistry())
+    return resolve_speakers(merge(raw), ctx, registry)
 
 
 def _order(p: Proposal) -> tuple[int, int]:
@@ -86,9 +84,15 @@ def _resolve_one(p: Proposal, last: Proposal | None, ctx: DocContext,
             return None  # a quote with no cue and nobody speaking just before: not ours to guess
         entry = speakers.registry.by_key(last.speaker)
         return p.with_speaker(last.speaker, p.confidence), entry
+    if p.follows == "sentence" and last is not None and last.sentence == p.sentence and last.speaker:
+        # …، مضيفًا / …، وقال إن: the subject of the attribution just before in the same sentence.
+        return replace(p, source=last.source, speaker=last.speaker), speakers.registry.by_key(last.speaker)
+    if p.cue is not None and p.source is None and _inside_quote(ctx, p.cue.start):
+        return None  # a report inside a direct quote with no speaker of its own is the quoted speaker's
     if p.source is not None:
-        entry = speakers.resolve_mention(p.source.text(ctx.text), p.agreement if p.follows is None else None)
-        return p.with_speaker(entry.name), entry
+        source = _first_entity(p.source, ctx.text, speakers.registry)
+        entry = speakers.resolve_mention(source.text(ctx.text), p.agreement if p.follows is None else None)
+        return replace(p, source=source, speaker=entry.name), entry
     entry, agreed = speakers.most_recent(p.agreement)
     if entry is None:
         return p.with_speaker(None, round(p.confidence * 0.5, 3)), None
@@ -97,5 +101,35 @@ def _resolve_one(p: Proposal, last: Proposal | None, ctx: DocContext,
     return replace(p, speaker=entry.name, confidence=round(p.confidence * factor, 3), rule=p.rule + "+prodrop"), entry
 
 
-def source_text(p: Proposal, text: str) -> str | None:
-    return p.source.text(text) if isinstance(p.source, Span) else None
+def _inside_quote(ctx: DocContext, offset: int) -> bool:
+    return any(q.inner.start <= offset < q.inner.end for q in ctx.quotes)
+
+
+def _first_entity(source: Span, text: str, registry: SpeakerRegistry) -> Span:
+    """`أبلغ لافروف كيم أن`: a phrase naming two known speakers one after the other ends before the second."""
+    words = list(_word_spans(text, source))
+    first = None
+    i = 0
+    while i < len(words):
+        j = next((j for j in range(len(words), i, -1)
+                  if registry.by_key(text[words[i][0]:words[j - 1][1]]) is not None), None)
+        if j is None:
+            i += 1
+            continue
+        entry = registry.by_key(text[words[i][0]:words[j - 1][1]])
+        if first is None:
+            first = entry
+        elif entry is not first:
+            return Span(source.start, words[i - 1][1])
+        i = j  # the next name starts after this one (المتحدث باسم الكرملين holds الكرملين)
+    return source
+
+
+def _word_spans(text: str, span: Span) -> list[tuple[int, int]]:
+    out = []
+    at = span.start
+    for word in text[span.start:span.end].split():
+        start = text.index(word, at)
+        at = start + len(word)
+        out.append((start, at))
+    return out

@@ -1,137 +1,297 @@
 """Find the source noun phrase of a cue: after it (VSO, the usual news order) or before it (SVO).
 
-The Stanza parse is right most of the time, not always, so the phrase is found lexically (words that
-can be part of a name or title, up to a boundary) and the tree is used where it is reliable: a word
-the tree makes the cue's object starts the addressee, not the source (أبلغ لافروف كيم أن …).
+The phrase is found on surface words (what is between spaces: و+قال, ل+لافروف, and names the tokenizer
+split wrongly, ب+يسكوف) because clitics decide the boundary: ل+name after a cue is the addressee, not
+the speaker. The dependency tree is used where it is reliable: a word the tree makes the cue's object
+starts the addressee (أبلغ لافروف كيم أن …).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from annotator.engine.context import DocContext
 from annotator.engine.proposal import Span
-from annotator.lang.ar import COMPLEMENTIZERS, Lexicon
+from annotator.lang.ar import COMPLEMENTIZERS
 from annotator.lang.ar.normalize import normalize
 from annotator.lang.ar.quotes import QUOTE_CHARS
 from annotator.nlp.types import Sentence, Word
 
 NP_UPOS = {"NOUN", "PROPN", "ADJ", "X", "NUM"}
-MAX_SOURCE_WORDS = 12
-OBJECT_RELS = {"obj", "iobj", "obl", "obl:arg"}
+NAME_UPOS = {"PROPN", "X"}
+MAX_SOURCE_GROUPS = 10
+OBJECT_RELS = {"obj", "iobj"}
+COMMAS = {"،", ","}
+RELATIVES = {normalize(w) for w in ("الذي", "التي", "الذين", "اللذان", "اللتان", "اللذين", "اللتين", "اللواتي")}
+_PREP_CLITICS = {"ب", "ل", "ك"}
 _CONJ = {"و", "ف"}
 
 
-def _is_np_word(w: Word, lex: Lexicon) -> bool:
-    key = normalize(w.text)
-    if key in lex.np_stoppers or key in COMPLEMENTIZERS:
-        return False
-    if lex.verb(w.text, w.lemma) is not None and w.upos == "VERB":
-        return False
-    return w.upos in NP_UPOS or key in lex.titles
+@dataclass(frozen=True)
+class Group:
+    """A surface word: syntactic words with no space between them (or one punctuation mark)."""
 
+    first: int  # index of its first word in sentence.words (0-based)
+    last: int  # index of its last word (inclusive)
+    words: tuple[Word, ...]
+    whole: bool = False  # one word although the tokenizer split it (و + زير, ل + افروف)
 
-def _is_bi_ism(sent: Sentence, i: int) -> bool:
-    """ب + اسم (المتحدث باسم الكرملين) joins a title to its organisation."""
-    w = sent.words[i]
-    if normalize(w.text) == "باسم":
-        return True
-    return normalize(w.text) in {"ب"} and i + 1 < len(sent.words) and normalize(sent.words[i + 1].text) == "اسم"
+    @property
+    def start(self) -> int:
+        return self.words[0].start
 
+    @property
+    def end(self) -> int:
+        return self.words[-1].end
 
-def _quoted_name_end(sent: Sentence, i: int) -> int | None:
-    """Index after a short quoted name ("تاس", «إنترفاكس») starting at word i, if there is one."""
-    if sent.words[i].text not in QUOTE_CHARS:
+    @property
+    def text(self) -> str:
+        return "".join(w.text for w in self.words)
+
+    @property
+    def key(self) -> str:
+        return normalize(self.text)
+
+    @property
+    def is_punct(self) -> bool:
+        return len(self.words) == 1 and _is_punct(self.words[0])
+
+    @property
+    def clitic(self) -> str | None:
+        """A leading preposition or conjunction split off this surface word, if any."""
+        if len(self.words) > 1 and not self.whole:
+            head = normalize(self.words[0].text)
+            if head in _PREP_CLITICS | _CONJ:
+                return head
         return None
-    for j in range(i + 1, min(i + 5, len(sent.words))):
-        if sent.words[j].text in QUOTE_CHARS:
-            return j + 1 if j > i + 1 else None
-    return None
+
+    @property
+    def head(self) -> Word:
+        """The content word: the first word after a leading clitic (the last piece of a split name)."""
+        if self.whole:
+            return self.words[-1]
+        return self.words[1] if self.clitic else self.words[0]
+
+    @property
+    def upos(self) -> str:
+        # A wrongly split word gets odd tags on its pieces (زير VERB): it is a noun or a name.
+        if self.whole:
+            return "PROPN" if self.words[-1].upos in {"X", "PROPN", "VERB"} else "NOUN"
+        return self.head.upos
 
 
-def _apposition_end(sent: Sentence, comma: int, lex: Lexicon) -> int | None:
-    """After `وزير الخارجية الأمريكي،` a short name then a comma/complementizer continues the source."""
+def _is_punct(w: Word) -> bool:
+    return w.upos == "PUNCT" or w.text in QUOTE_CHARS or all(not ch.isalnum() for ch in w.text)
+
+
+def groups(sent: Sentence, ctx: DocContext) -> list[Group]:
+    """The sentence's surface words; cached per sentence in the context."""
+    cached = ctx.groups_cache.get(sent.index)
+    if cached is None or cached[0] is not sent:
+        cached = (sent, _groups(sent, ctx))
+        ctx.groups_cache[sent.index] = cached
+    return cached[1]
+
+
+def _groups(sent: Sentence, ctx: DocContext) -> list[Group]:
+    def make(indices: list[int]) -> Group:
+        words = tuple(sent.words[k] for k in indices)
+        surface = "".join(w.text for w in words)
+        # A split word that is one word (و+زير), or a known name whatever its tag (تشوي tagged VERB).
+        whole = ctx.is_whole_word(surface) if len(words) > 1 else ctx.is_known_name(surface)
+        return Group(indices[0], indices[-1], words, whole=whole)
+
+    out: list[Group] = []
+    current: list[int] = []
+    for i, w in enumerate(sent.words):
+        joined = current and not _is_punct(w) and not _is_punct(sent.words[current[-1]]) \
+            and sent.words[current[-1]].end == w.start
+        if joined:
+            current.append(i)
+            continue
+        if current:
+            out.append(make(current))
+        current = [i]
+    if current:
+        out.append(make(current))
+    return out
+
+
+def group_index(gs: list[Group], word_pos: int) -> int:
+    for i, g in enumerate(gs):
+        if g.first <= word_pos <= g.last:
+            return i
+    raise IndexError(word_pos)
+
+
+def _stops(g: Group, ctx: DocContext) -> bool:
+    key = g.key
+    head_key = normalize(g.head.text)
+    return (key in ctx.lex.np_stoppers or (head_key in ctx.lex.np_stoppers and g.clitic is None)
+            or key in COMPLEMENTIZERS or normalize(g.words[0].text) in COMPLEMENTIZERS or key in RELATIVES)
+
+
+def _is_np_group(g: Group, ctx: DocContext, after_name: bool, next_group: Group | None) -> bool:
+    if g.is_punct or _stops(g, ctx) or _touches_quote(g):
+        return False
+    head = g.head
+    if g.whole:
+        return ctx.lex.verb(g.text) is None
+    if g.clitic in _CONJ:
+        return False
+    if g.clitic in _PREP_CLITICS:
+        # ب+يسكوف: a name split wrongly, after a first name; ل+لافروف is the addressee: never.
+        return g.clitic == "ب" and after_name and head.upos in NAME_UPOS | {"VERB"} and \
+            not normalize(head.text).startswith("ال") and _ends_np(next_group, ctx)
+    if head.upos == "VERB":
+        # Names the tagger takes for verbs (يسكوف) close a name: only right after a name, at the end.
+        return after_name and ctx.lex.verb(head.text, head.lemma) is None and _ends_np(next_group, ctx)
+    return head.upos in NP_UPOS or normalize(head.text) in ctx.lex.titles
+
+
+def _ends_np(g: Group | None, ctx: DocContext) -> bool:
+    return g is None or g.is_punct or _stops(g, ctx) or g.clitic in _PREP_CLITICS
+
+
+def _apposition_end(gs: list[Group], comma: int, ctx: DocContext) -> int | None:
+    """`وزير الخارجية الأمريكي، ريكس تيلرسون،` : a short name after a comma, closed by a comma or إن/أن."""
     j = comma + 1
-    while j < len(sent.words) and j - comma <= 4 and sent.words[j].upos in {"PROPN", "X", "NOUN"} \
-            and _is_np_word(sent.words[j], lex):
+    while j < len(gs) and j - comma <= 4 and not gs[j].is_punct and gs[j].clitic is None \
+            and gs[j].upos in NAME_UPOS and not _stops(gs[j], ctx):
         j += 1
-    if j == comma + 1 or j >= len(sent.words):
+    if j == comma + 1 or j >= len(gs):
         return None
-    nxt = sent.words[j]
-    if nxt.text in {"،", ","} or normalize(nxt.text) in COMPLEMENTIZERS or nxt.text in QUOTE_CHARS or nxt.text == ":":
+    nxt = gs[j]
+    if nxt.text in COMMAS or (_stops(nxt, ctx) and nxt.key in COMPLEMENTIZERS) or nxt.text in QUOTE_CHARS | {":"}:
         return j
     return None
 
 
-def noun_phrase_after(sent: Sentence, first: int, lex: Lexicon, *, allow_quotes: bool = False) -> tuple[int, int] | None:
-    """Word index range [first, end) of the noun phrase starting at word index ``first`` (0-based)."""
-    words = sent.words
+def _touches_quote(g: Group) -> bool:
+    """The tokenizer sometimes glues a quote mark to a word ("تاس): such a word opens or closes a quote."""
+    return not g.is_punct and (g.text[:1] in QUOTE_CHARS or g.text[-1:] in QUOTE_CHARS)
+
+
+def _quoted_name_end(gs: list[Group], i: int) -> int | None:
+    """Group index after a short quoted name ("تاس", «إنترفاكس») starting at group i."""
+    if gs[i].text[:1] not in QUOTE_CHARS:
+        return None
+    if not gs[i].is_punct and gs[i].text[-1:] in QUOTE_CHARS and len(gs[i].text) > 2:
+        return i + 1  # "تاس" as one token
+    for j in range(i + 1, min(i + 5, len(gs))):
+        if gs[j].text[-1:] in QUOTE_CHARS and (j > i + 1 or not gs[i].is_punct or not gs[j].is_punct):
+            return j + 1
+    return None
+
+
+def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: bool = False) -> int:
+    """Index of the first group after the noun phrase starting at group ``first`` (== first: none)."""
     i = first
-    while i < len(words) and i - first < MAX_SOURCE_WORDS:
-        w = words[i]
+    after_name = False
+    while i < len(gs) and i - first < MAX_SOURCE_GROUPS:
+        g = gs[i]
         if allow_quotes:
-            quoted = _quoted_name_end(sent, i)
+            quoted = _quoted_name_end(gs, i)
             if quoted is not None:
-                i = quoted
+                i, after_name = quoted, True
                 continue
-        if _is_bi_ism(sent, i):
-            i += 2 if normalize(w.text) == "ب" else 1
+        if g.key == "باسم" or (g.clitic == "ب" and normalize(g.head.text) == "اسم"):
+            i += 1  # المتحدث باسم الكرملين
             continue
-        if w.text in {"،", ","} and i > first:
-            end = _apposition_end(sent, i, lex)
+        if g.text in COMMAS and i > first:
+            end = _apposition_end(gs, i, ctx)
             if end is None:
                 break
             i = end
             continue
-        if not _is_np_word(w, lex):
+        if not _is_np_group(g, ctx, after_name, gs[i + 1] if i + 1 < len(gs) else None):
             break
+        if after_name and g.key.startswith("ال") and g.upos == "NOUN" and not g.whole:
+            break  # a name then a definite noun: the object begins (اتهمت تشوي الولايات المتحدة بـ…)
+        after_name = g.upos in NAME_UPOS and not normalize(g.head.text).startswith("ال")
         i += 1
-    return (first, i) if i > first else None
+    return i
 
 
-def _cut_at_object(sent: Sentence, cue: Word, start: int, end: int) -> int:
-    """End the source where the tree puts the cue's object (أبلغ لافروف كيم أن → لافروف)."""
-    for i in range(start + 1, end):
-        w = sent.words[i]
-        if w.head == cue.index and w.deprel in OBJECT_RELS:
-            has_subject_before = any(
-                sent.words[k].head == cue.index and sent.words[k].deprel.startswith("nsubj") for k in range(start, i)
-            )
-            if has_subject_before:
+def _cut_at_object(sent: Sentence, gs: list[Group], cue: Word, first: int, end: int) -> int:
+    """End the source where the tree puts the cue's object, once a subject came before it."""
+    subject_seen = False
+    for i in range(first, end):
+        for w in gs[i].words:
+            if w.head == cue.index and w.deprel.startswith("nsubj"):
+                subject_seen = True
+            elif w.head == cue.index and w.deprel in OBJECT_RELS and subject_seen and i > first \
+                    and gs[i - 1].upos in NAME_UPOS and not gs[i - 1].key.startswith("ال"):
+                # Only after a name: `أبلغ لافروف كيم`; a title then a name is one phrase
+                # (وزير الخارجية الكوري الشمالي تشوي سون هوي) whatever the tree says.
                 return i
     return end
 
 
-def source_after(sent: Sentence, cue_pos: int, lex: Lexicon, *, allow_quotes: bool = False) -> Span | None:
-    first = cue_pos + 1
-    if first >= len(sent.words):
+def _span(gs: list[Group], first: int, end: int) -> Span | None:
+    while end > first and gs[end - 1].is_punct and gs[end - 1].text not in QUOTE_CHARS:
+        end -= 1
+    if end <= first:
         return None
-    np = noun_phrase_after(sent, first, lex, allow_quotes=allow_quotes)
-    if np is None:
-        return None
-    start, end = np
-    end = _cut_at_object(sent, sent.words[cue_pos], start, end)
-    return _span(sent, start, end)
+    return Span(gs[first].start, gs[end - 1].end)
 
 
-def source_before(sent: Sentence, cue_pos: int, lex: Lexicon) -> Span | None:
-    """SVO: the whole stretch from the sentence start (after و) to the cue must be a noun phrase."""
+def source_after(sent: Sentence, cue_pos: int, ctx: DocContext, *, allow_quotes: bool = False) -> Span | None:
+    gs = groups(sent, ctx)
+    first = group_index(gs, cue_pos) + 1
+    end = np_groups(gs, first, ctx, allow_quotes=allow_quotes)
+    if end == first:
+        return None
+    end = _cut_at_object(sent, gs, sent.words[cue_pos], first, end)
+    return _span(gs, first, end)
+
+
+def phrase_after(
+    sent: Sentence, word_pos: int, ctx: DocContext, *, allow_quotes: bool = False
+) -> tuple[Span, int] | None:
+    """The noun phrase starting at the surface word holding ``word_pos``: (span, word index after it)."""
+    gs = groups(sent, ctx)
+    first = group_index(gs, word_pos)
+    end = np_groups(gs, first, ctx, allow_quotes=allow_quotes)
+    span = _span(gs, first, end)
+    if span is None:
+        return None
+    return span, gs[end - 1].last + 1
+
+
+def source_before(sent: Sentence, cue_pos: int, ctx: DocContext) -> Span | None:
+    """SVO (`الرئيس الروسي أكد أن`, `وكان بوتين قد قال`): a noun phrase from the sentence start to the cue,
+    or the antecedent of a relative pronoun right before the cue (`تشوي، الذي قال إن`)."""
+    gs = groups(sent, ctx)
+    cue_g = group_index(gs, cue_pos)
     start = 0
-    while start < cue_pos and normalize(sent.words[start].text) in _CONJ:
+    if gs and gs[0].key in _CONJ:
+        start = 1
+    if start < cue_g and gs[start].key in {"كان", "كانت", "وكان", "وكانت"}:
         start += 1
-    if start >= cue_pos or cue_pos - start > MAX_SOURCE_WORDS:
+    stop = cue_g
+    if stop - 1 > start and gs[stop - 1].key in {"قد", "لقد"}:
+        stop -= 1
+    if stop > start and stop - start <= MAX_SOURCE_GROUPS and np_groups(gs, start, ctx) >= stop:
+        return _span(gs, start, stop)
+    return _antecedent(gs, cue_g, ctx)
+
+
+def _antecedent(gs: list[Group], cue_g: int, ctx: DocContext) -> Span | None:
+    if cue_g < 1 or gs[cue_g - 1].key not in RELATIVES:
         return None
-    np = noun_phrase_after(sent, start, lex)
-    if np is None or np[1] != cue_pos:
-        return None
-    return _span(sent, start, cue_pos)
+    end = cue_g - 1
+    if end > 0 and gs[end - 1].text in COMMAS:
+        end -= 1
+    begin = end
+    while begin > 0 and end - begin < MAX_SOURCE_GROUPS and \
+            _is_np_group(gs[begin - 1], ctx, False, gs[begin]) and not gs[begin - 1].is_punct:
+        begin -= 1
+    if begin == end or (begin > 0 and ctx.lex.verb(gs[begin - 1].head.text, gs[begin - 1].head.lemma) is None \
+            and not gs[begin - 1].is_punct):
+        return None  # the antecedent must follow the verb whose subject it is, or a comma
+    return _span(gs, begin, end)
 
 
-def _span(sent: Sentence, start: int, end: int) -> Span | None:
-    words = sent.words[start:end]
-    while words and (words[-1].text in {"،", ",", ":"} or words[-1].upos == "PUNCT" and words[-1].text not in QUOTE_CHARS):
-        words = words[:-1]
-    if not words:
-        return None
-    return Span(words[0].start, words[-1].end)
-
-
-def find_source(sent: Sentence, cue_pos: int, lex: Lexicon) -> Span | None:
-    return source_after(sent, cue_pos, lex) or source_before(sent, cue_pos, lex)
+def find_source(sent: Sentence, cue_pos: int, ctx: DocContext) -> Span | None:
+    return source_after(sent, cue_pos, ctx) or source_before(sent, cue_pos, ctx)

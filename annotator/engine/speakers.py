@@ -24,7 +24,7 @@ class SpeakerEntry:
     aliases: set[str] = field(default_factory=set)
     id: int | None = None  # the database row, when it has one
 
-    def keys(self) -> set[str]:
+    def match_keys(self) -> set[str]:
         return {name_key(a) for a in {self.name, *self.aliases} if a.strip()}
 
 
@@ -48,7 +48,7 @@ def name_part(mention: str, lex: Lexicon) -> str | None:
         if key in lex.titles or key.startswith("ال") or key.startswith("لل"):
             break
         name.insert(0, w)
-    if not name or len(name) == len(words) and len(words) > 4:
+    if not name or (len(name) == len(words) and len(words) > 4):
         return None
     return " ".join(name)
 
@@ -62,7 +62,7 @@ class SpeakerRegistry:
 
     def add(self, entry: SpeakerEntry) -> SpeakerEntry:
         self.entries.append(entry)
-        for key in entry.keys():
+        for key in entry.match_keys():
             self._by_key.setdefault(key, []).append(entry)
         return entry
 
@@ -70,6 +70,10 @@ class SpeakerRegistry:
         if alias and alias not in entry.aliases and alias != entry.name:
             entry.aliases.add(alias)
             self._by_key.setdefault(name_key(alias), []).append(entry)
+
+    def known_words(self) -> frozenset[str]:
+        """Every word of every name and alias (name_key), for telling names from clitic + word."""
+        return frozenset(w for key in self._by_key for w in key.split() if len(w) >= 3)
 
     def by_key(self, text: str) -> SpeakerEntry | None:
         found = self._by_key.get(name_key(clean_mention(text)))

@@ -63,6 +63,8 @@ class Lexicon:
     non_report: frozenset[str] = frozenset()
     titles: frozenset[str] = frozenset()
     np_stoppers: frozenset[str] = frozenset()
+    # Words that begin with a clitic-like letter but are one word (وزير, لافروف): see whole_words.txt.
+    whole_words: frozenset[str] = frozenset()
 
     def verb(self, form: str, lemma: str = "") -> VerbCue | None:
         """The cue for a word, by normalised lemma or by surface form (the lemmatizer is not perfect)."""
@@ -116,7 +118,13 @@ def lexicon() -> Lexicon:
     lex.non_report = frozenset(normalize(w) for w in cues.get("non_report_before_comp") or [])
     lex.titles = frozenset(normalize(w) for w in titles.get("titles") or [])
     lex.np_stoppers = frozenset(normalize(w) for w in titles.get("np_stoppers") or [])
+    lex.whole_words = frozenset(_read_words("whole_words.txt")) | lex.titles
     return lex
+
+
+def _read_words(name: str) -> list[str]:
+    text = resources.files("annotator.lang.ar").joinpath(name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
 def seed_speakers() -> list[dict[str, Any]]:

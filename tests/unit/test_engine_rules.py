@@ -1,0 +1,91 @@
+"""The engine on parsed sentences from CoNLL-U fixtures (real model output, saved): no model load."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.engine import SpeakerEntry, SpeakerRegistry, propose
+from annotator.engine.quotes import find_quotes
+from annotator.lang.ar import seed_speakers
+from tests.conftest import load_conllu
+
+
+def registry() -> SpeakerRegistry:
+    return SpeakerRegistry(SpeakerEntry(s["name"], s.get("kind", "unknown"), s.get("gender"),
+                                        set(s.get("aliases", []))) for s in seed_speakers())
+
+
+def run(name: str) -> list[dict[str, object]]:
+    doc = load_conllu(name)
+    out = []
+    for p in propose(doc, registry()).proposals:
+        out.append({
+            "type": p.type, "speaker": p.speaker, "rule": p.rule,
+            "content": p.content.text(doc.text), "cue": p.cue.text(doc.text) if p.cue else None,
+            "source": p.source.text(doc.text) if p.source else None,
+        })
+    return out
+
+
+@pytest.mark.parametrize(
+    ("fixture", "speaker", "cue", "kind", "content_starts", "source"),
+    [
+        ("vso_comp", "كيم جونغ أون", "وقال", "indirect", "الخطوات التي اتخذها", "كيم"),
+        ("title_source", "ديمتري بيسكوف", "وقال", "mixed", "ه “ليس لديه", "المتحدث باسم الكرملين ديمتري بيسكوف"),
+        ("colon_quote", "سيرغي لافروف", "وقال", "direct", "نحن ممتنون", "لافروف"),
+        ("nominal", "كيم جونغ أون", "أعرب", "indirect", "دعم كوريا الشمالية", "كيم جونغ أون"),
+        ("svo", "فلاديمير بوتين", "أكد", "indirect", "موسكو ستواصل", "الرئيس الروسي فلاديمير بوتين"),
+        ("accuse", "تشوي سون هوي", "واتهمت", "indirect", "الولايات المتحدة وكوريا الجنوبية بالتخطيط", "تشوي"),
+        ("headline", "تشوي سون هوي", None, "indirect", "كوريا الشمالية ستدعم", "وزير الخارجية الكوري الشمالي"),
+        ("channel", "تاس", "بحسب", "indirect", "وستبدأ روسيا" if False else "ستبدأ روسيا", 'وكالة "تاس" الروسية'),
+    ],
+)
+def test_one_attribution(fixture: str, speaker: str, cue: str | None, kind: str, content_starts: str,
+                         source: str) -> None:
+    [p] = run(fixture)
+    assert p["speaker"] == speaker
+    assert p["cue"] == cue
+    assert p["type"] == kind
+    assert str(p["content"]).startswith(content_starts)
+    assert p["source"] == source
+
+
+def test_direct_content_is_inside_the_marks_without_final_period() -> None:
+    [p] = run("colon_quote")
+    assert p["content"] == "نحن ممتنون للغاية لأصدقائنا الكوريين لموقفهم المبدئي"
+
+
+def test_channel_tag_is_not_part_of_the_content() -> None:
+    [p] = run("vso_comp")
+    assert str(p["content"]).endswith("في ضمان السلام")
+
+
+def test_dropped_subject_takes_the_last_female_speaker() -> None:
+    first, second = run("prodrop_fem")
+    assert first["speaker"] == "تشوي سون هوي"
+    assert second["cue"] == "وأضافت" and second["source"] is None
+    assert second["speaker"] == "تشوي سون هوي" and "prodrop" in str(second["rule"])
+
+
+def test_participle_shares_the_subject_of_its_sentence() -> None:
+    praise, added = run("participle")
+    assert praise["type"] == "mixed" and praise["speaker"] == "سيرغي لافروف"
+    assert added["cue"] == "مضيفًا" and added["type"] == "direct" and added["speaker"] == "سيرغي لافروف"
+
+
+@pytest.mark.parametrize("fixture", ["negated", "yudhkar"])
+def test_not_attributions(fixture: str) -> None:
+    assert run(fixture) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "inner"),
+    [
+        ("قال: “نص مقتبس” ثم", ["نص مقتبس"]),
+        ("قال: ”نص معكوس“ ثم", ["نص معكوس"]),
+        ("قال «نص» و\"آخر هنا\"", ["نص", "آخر هنا"]),
+        ("قال: \"بلا إغلاق حتى نهاية الفقرة.\nسطر آخر", ["بلا إغلاق حتى نهاية الفقرة"]),
+    ],
+)
+def test_quotes(text: str, inner: list[str]) -> None:
+    assert [text[q.inner.start:q.inner.end] for q in find_quotes(text)] == inner
