@@ -125,9 +125,13 @@ def _score(score: Score, gold_n: int, pred_n: int, tp: int) -> None:
     score.fn += gold_n - tp
 
 
-def evaluate(gold: Iterable[Record], pred: Iterable[Record], same_speaker: SameSpeaker = exact_name) -> Evaluation:
-    """Scores over the documents that the gold set covers (predictions for other documents are ignored)."""
+def evaluate(gold: Iterable[Record], pred: Iterable[Record], same_speaker: SameSpeaker = exact_name,
+             documents: Iterable[str] = ()) -> Evaluation:
+    """Scores over the documents that the gold set covers, plus ``documents`` (annotated documents
+    with no attribution: every proposal there is a false positive). Other predictions are ignored."""
     gold_docs = _by_doc(gold)
+    for doc in documents:
+        gold_docs.setdefault(str(doc), [])
     pred_docs = _by_doc(pred)
     ev = Evaluation(documents=len(gold_docs), by_type={t: Score() for t in TYPES})
     for doc, g in gold_docs.items():

@@ -33,6 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pred", metavar="FILE", help="predictions as JSONL instead of the database")
     p.add_argument("--corpus", nargs="+", metavar="PATH", default=[],
                    help="where to find gold documents missing from the database (ingested and proposed)")
+    p.add_argument("--documents", metavar="FILE",
+                   help="ids of all annotated documents, one per line: proposals in those with no gold "
+                        "attribution count as false positives")
     p.add_argument("--errors", type=int, default=0, metavar="N", help="print up to N errors of each kind")
     p.add_argument("--text-field", help="JSONL field with the article text in --corpus files")
     p.add_argument("--id-field", help="JSONL field with the document id in --corpus files")
@@ -59,6 +62,14 @@ def read_jsonl(path: str) -> list[dict[str, Any]]:
     return records
 
 
+def read_document_list(path: str) -> set[str]:
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(f"no such file: {file}")
+    lines = file.read_text(encoding="utf-8").splitlines()
+    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+
 def _ingest_missing(db: Any, args: argparse.Namespace, wanted: set[str]) -> list[int]:
     with db.sessions() as session:
         missing = wanted - stored_names(session)
@@ -71,7 +82,8 @@ def _ingest_missing(db: Any, args: argparse.Namespace, wanted: set[str]) -> list
 
 def run(args: argparse.Namespace) -> int:
     gold = read_jsonl(args.gold)
-    wanted = documents_in(gold)
+    listed = read_document_list(args.documents) if args.documents else set()
+    wanted = documents_in(gold) | listed
     db = database(args)
     try:
         ids = _ingest_missing(db, args, wanted)
@@ -80,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         with db.sessions() as session:
             pred = read_jsonl(args.pred) if args.pred else predictions(session, wanted)
             absent = wanted - stored_names(session) if not args.pred else set()
-            result = evaluate(gold, pred, speaker_matcher(session))
+            result = evaluate(gold, pred, speaker_matcher(session), documents=listed)
     finally:
         db.dispose()
     for name in sorted(absent)[:10]:

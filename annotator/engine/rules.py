@@ -25,6 +25,7 @@ NEGATIONS = {"لم", "لا", "لن", "ما", "ليس", "غير"}
 COMMAS = {"،", ","}
 CLAUSE_WINDOW = 40  # words between a cue and its complementizer (subject, addressee, time, place)
 MIN_QUOTE_WORDS = 2  # a one-word quote is a name or a scare quote («داعش»), not a statement
+MIN_DIRECT_WORDS = 3  # a two-word quote mid-sentence is a nickname ("ماردونا السعودية")
 _FUSED_COMP = re.compile(r"^(ب?[أإا]نّ?)(?=\w)")
 _END_PUNCT = ".،,؛;:!؟?"
 HEADLINE_BLOCKLIST = {normalize(w) for w in (
@@ -80,10 +81,14 @@ def verb_cues(sent: Sentence, ctx: DocContext) -> list[CueHit]:
 
 
 def participle_cues(sent: Sentence, ctx: DocContext) -> list[CueHit]:
+    """…، مضيفًا / مشيرةً إلى أن: after a comma, or opening a sentence that continues the previous one."""
     hits = []
     for pos, w in enumerate(sent.words):
         cue = ctx.lex.participle(w.text)
-        if cue is not None and pos > 0 and not _negated(sent, pos):
+        if cue is None or _negated(sent, pos):
+            continue
+        prev = normalize(sent.words[pos - 1].text) if pos > 0 else ""
+        if pos == 0 or prev in COMMAS | {"و", "ف"} or pos > 1 and sent.words[pos - 2].text in COMMAS:
             hits.append(CueHit(pos, w, cue, participle=True))
     return hits
 
@@ -136,6 +141,15 @@ def _inside_quote(ctx: DocContext, offset: int) -> bool:
     return any(q.inner.start <= offset < q.inner.end for q in ctx.quotes)
 
 
+def _second_report(sent: Sentence, i: int, ctx: DocContext) -> bool:
+    """`قال إن … وتعهد بـ …`: a conjoined reporting verb ends the first content, comma or not."""
+    w = sent.words[i]
+    if normalize(w.text) not in {"و", "ف"} or i + 1 >= len(sent.words):
+        return False
+    nxt = sent.words[i + 1]
+    return nxt.start == w.end and nxt.feat("Aspect") == "Perf" and _verb_cue(sent, i + 1, ctx) is not None
+
+
 def _new_clause(sent: Sentence, i: int) -> bool:
     """After a comma, a finite verb in the past (، شكر بوتين …) starts a clause of its own."""
     w = sent.words[i]
@@ -153,7 +167,12 @@ def clause_end(sent: Sentence, start: int, ctx: DocContext, *, parenthetical: bo
     words = sent.words
     end = sent.end
     for i, w in enumerate(words):
-        if w.start < start or i + 1 >= len(words) or w.text not in COMMAS or _inside_quote(ctx, w.start):
+        if w.start < start or i + 1 >= len(words) or _inside_quote(ctx, w.start):
+            continue
+        if w.start > start and _second_report(sent, i, ctx):
+            end = w.start
+            break
+        if w.text not in COMMAS:
             continue
         if parenthetical or _is_tag_start(sent, i + 1, ctx) or _new_clause(sent, i + 1):
             end = w.start
@@ -223,14 +242,30 @@ def _find_comp(sent: Sentence, pos: int, ctx: DocContext) -> tuple[int, int] | N
 
 
 def _shared_subject(sent: Sentence, pos: int, ctx: DocContext) -> Span | None:
-    """The subject of an earlier verb in the sentence (…، مضيفا / …، وقال إن share it)."""
-    for k in range(pos - 1, -1, -1):
+    """The subject of the sentence's main verb (…، مضيفا / …، وقال إن share it): the first verb outside
+    quotes and relative clauses, when it opens the sentence (after و or a fronted phrase and a comma).
+    None when unsure: the runner then takes the last compatible speaker."""
+    for k in range(pos):
         w = sent.words[k]
-        if w.upos == "VERB" and w.feat("Person") != "1":
-            found = source_after(sent, k, ctx) or source_before(sent, k, ctx)
-            if found is not None:
-                return found
+        if w.upos != "VERB" or w.feat("Person") == "1" or _inside_quote(ctx, w.start):
+            continue
+        if k > 0 and normalize(sent.words[k - 1].text) in RELATIVES:
+            continue
+        opens = k == 0 or all(normalize(x.text) in {"و", "ف", "كما", "قد", "لقد"} for x in sent.words[:k]) \
+            or sent.words[k - 1].text in COMMAS
+        if not opens or not _agree(w, sent.words[pos]):
+            return None
+        return source_after(sent, k, ctx) or source_before(sent, k, ctx)
     return None
+
+
+def _agree(a: Word, b: Word) -> bool:
+    """Two verbs can share a subject only if they agree in gender and number (where both are known)."""
+    for feat in ("Gender", "Number"):
+        x, y = a.feat(feat), b.feat(feat)
+        if x and y and x != y:
+            return False
+    return True
 
 
 def _source_for(sent: Sentence, hit: CueHit, ctx: DocContext) -> tuple[Span | None, str | None]:
@@ -310,16 +345,19 @@ def _skip_to_quote(sent: Sentence, pos: int, ctx: DocContext) -> tuple[Quote, Sp
             source = find_source(sent, pos, ctx)
             i = found[1]
     steps = 0
-    while i < len(sent.words) and steps < 10:
+    while i < len(sent.words) and steps < 16:
         steps += 1
         w = sent.words[i]
         q = next((q for q in ctx.quotes if q.open == w.start), None)
         if q is not None:
-            if quote_words(ctx.text, q.inner) >= MIN_QUOTE_WORDS or not q.balanced:
+            words = quote_words(ctx.text, q.inner)
+            ends_sentence = not ctx.text[q.outer.end:sent.end].strip(" .،,")
+            if words >= MIN_DIRECT_WORDS or not q.balanced or words >= MIN_QUOTE_WORDS and ends_sentence:
                 return q, source
             i = next((k for k, x in enumerate(sent.words) if x.start >= q.outer.end), len(sent.words))
             continue  # لـ"عكاظ": a quoted name, the statement comes after
-        skippable = w.upos in {"ADP", "NOUN", "PROPN", "X", "ADV", "ADJ"} and w.text not in QUOTE_CHARS
+        skippable = w.upos in {"ADP", "NOUN", "PROPN", "X", "ADV", "ADJ", "PRON", "DET", "NUM"} \
+            and w.text not in QUOTE_CHARS and _verb_cue(sent, i, ctx) is None
         if w.text in {":", "،", ","} or skippable:
             i += 1
             continue

@@ -61,6 +61,8 @@ def _order(p: Proposal) -> tuple[int, int]:
 
 def resolve_speakers(proposals: list[Proposal], ctx: DocContext, registry: SpeakerRegistry) -> DocumentResult:
     doc_speakers = DocSpeakers(registry, lexicon())
+    doc_speakers.prime(_first_entity(p.source, ctx.text, registry).text(ctx.text)
+                       for p in proposals if p.source is not None)
     out: list[Proposal] = []
     last: Proposal | None = None
     entries: dict[str, SpeakerEntry] = {}

@@ -132,7 +132,7 @@ def _stops(g: Group, ctx: DocContext) -> bool:
 
 
 def _is_np_group(g: Group, ctx: DocContext, after_name: bool, next_group: Group | None) -> bool:
-    if g.is_punct or _stops(g, ctx) or _touches_quote(g):
+    if g.is_punct or _stops(g, ctx) or _touches_quote(g) or ctx.lex.participle(g.text) is not None:
         return False
     head = g.head
     if g.whole:
@@ -142,7 +142,8 @@ def _is_np_group(g: Group, ctx: DocContext, after_name: bool, next_group: Group 
     if g.clitic in _PREP_CLITICS:
         # ب+يسكوف: a name split wrongly, after a first name; ل+لافروف is the addressee: never.
         return g.clitic == "ب" and after_name and head.upos in NAME_UPOS | {"VERB"} and \
-            not normalize(head.text).startswith("ال") and _ends_np(next_group, ctx)
+            not normalize(head.text).startswith("ال") and not ctx.is_known_name(head.text) \
+            and _ends_np(next_group, ctx)
     if head.upos == "VERB":
         # Names the tagger takes for verbs (يسكوف) close a name: only right after a name, at the end.
         return after_name and ctx.lex.verb(head.text, head.lemma) is None and _ends_np(next_group, ctx)
@@ -157,7 +158,8 @@ def _apposition_end(gs: list[Group], comma: int, ctx: DocContext) -> int | None:
     """`وزير الخارجية الأمريكي، ريكس تيلرسون،` : a short name after a comma, closed by a comma or إن/أن."""
     j = comma + 1
     while j < len(gs) and j - comma <= 4 and not gs[j].is_punct and gs[j].clitic is None \
-            and gs[j].upos in NAME_UPOS and not _stops(gs[j], ctx):
+            and (gs[j].upos in NAME_UPOS or gs[j].upos in {"NOUN", "ADJ"} and not gs[j].key.startswith("ال")) \
+            and not _stops(gs[j], ctx) and ctx.lex.participle(gs[j].text) is None:
         j += 1
     if j == comma + 1 or j >= len(gs):
         return None
@@ -236,9 +238,22 @@ def _span(gs: list[Group], first: int, end: int) -> Span | None:
     return Span(gs[first].start, gs[end - 1].end)
 
 
+def _object_first(g: Group, cue: Word, ctx: DocContext) -> bool:
+    """أكد رفض …، أعلن الكشف عن …: a noun in the accusative or a verbal noun right after the cue is
+    what was said, not who said it."""
+    head = g.head
+    if g.whole or head.upos in NAME_UPOS:
+        return False
+    if normalize(head.text) in ctx.lex.content_nouns:
+        return True
+    return head.feat("Case") == "Acc" and not (head.head == cue.index and head.deprel.startswith("nsubj"))
+
+
 def source_after(sent: Sentence, cue_pos: int, ctx: DocContext, *, allow_quotes: bool = False) -> Span | None:
     gs = groups(sent, ctx)
     first = group_index(gs, cue_pos) + 1
+    if first < len(gs) and _object_first(gs[first], sent.words[cue_pos], ctx):
+        return None
     end = np_groups(gs, first, ctx, allow_quotes=allow_quotes)
     if end == first:
         return None

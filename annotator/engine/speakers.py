@@ -37,20 +37,38 @@ def clean_mention(text: str) -> str:
     return text.strip(_PUNCT)
 
 
+def _mention_words(mention: str) -> list[str]:
+    return [w for w in (w.strip(_PUNCT) for w in clean_mention(mention).split()) if w]
+
+
 def name_part(mention: str, lex: Lexicon) -> str | None:
     """The personal name inside a source phrase: the trailing words that are neither titles nor
-    definite nouns/adjectives ('زعيم كوريا الشمالية كيم جونغ أون' -> 'كيم جونغ أون')."""
-    words = [w.strip(_PUNCT) for w in clean_mention(mention).split()]
-    words = [w for w in words if w]
+    definite nouns/adjectives ('زعيم كوريا الشمالية كيم جونغ أون' -> 'كيم جونغ أون').
+
+    One word right after an indefinite title is what the title governs, not a name:
+    'مدرب ليفربول' is Liverpool's coach, and has no name.
+    """
+    words = _mention_words(mention)
     name: list[str] = []
     for w in reversed(words):
         key = normalize(w)
         if key in lex.titles or key.startswith("ال") or key.startswith("لل"):
             break
         name.insert(0, w)
-    if not name or (len(name) == len(words) and len(words) > 4):
+    if not name or len(name) == len(words) and len(words) > 4:
+        return None
+    before = normalize(words[len(words) - len(name) - 1]) if len(name) < len(words) else ""
+    if len(name) == 1 and before in lex.titles and not before.startswith("ال"):
         return None
     return " ".join(name)
+
+
+def title_words(mention: str, name: str | None) -> frozenset[str]:
+    """The title part of a mention as a set of keys without the article: {'رئيس', 'حكومه', 'يمنيه'}."""
+    words = _mention_words(mention)
+    if name:
+        words = words[: len(words) - len(name.split())]
+    return frozenset(k[2:] if k.startswith("ال") and len(k) > 3 else k for k in (name_key(w) for w in words))
 
 
 class SpeakerRegistry:
@@ -111,22 +129,47 @@ class DocSpeakers:
     seen: list[SpeakerEntry] = field(default_factory=list)
     local: dict[str, SpeakerEntry] = field(default_factory=dict)  # surname key -> entry
     created: list[SpeakerEntry] = field(default_factory=list)
+    titles: list[tuple[frozenset[str], SpeakerEntry]] = field(default_factory=list)  # title words -> person
 
     def resolve_mention(self, mention: str, agreement: str | None) -> SpeakerEntry:
         mention = clean_mention(mention)
-        entry = self._local_lookup(mention) or self.registry.lookup(mention, prefer=self.seen)
+        entry = self._match(mention)
         if entry is None:
             entry = self._create(mention)
         self._learn_gender(entry, agreement)
         self._note(entry)
         return entry
 
-    def _local_lookup(self, mention: str) -> SpeakerEntry | None:
-        for w in reversed(mention.split()):
-            entry = self.local.get(name_key(w))
-            if entry is not None:
+    def prime(self, mentions: Iterable[str]) -> None:
+        """Learn from every 'title + name' mention of the document first, so that a title alone
+        (الرئيس التركي, المدرب الألماني) finds its person even when the name comes later."""
+        for mention in mentions:
+            mention = clean_mention(mention)
+            name = name_part(mention, self.lex)
+            title = title_words(mention, name)
+            if name and len(title) >= 1:
+                entry = self._match(name) or self._create(name)
+                self.titles.append((title, entry))
+
+    def _match(self, mention: str) -> SpeakerEntry | None:
+        """A mention with a personal name matches on the whole name only (كيم سي يون is not كيم جونغ أون);
+        one without matches aliases inside it (المتحدث باسم الكرملين) or a title seen in this document."""
+        whole = self.registry.by_key(mention)
+        if whole is not None:
+            return whole
+        name = name_part(mention, self.lex)
+        if name:
+            return self._local_lookup(name) or self.registry.by_key(name)
+        title = title_words(mention, None)
+        for words, entry in reversed(self.titles):
+            if len(title) >= 2 and title <= words:
                 return entry
-        return None
+        return self.registry.lookup(mention, prefer=self.seen)
+
+    def _local_lookup(self, name: str) -> SpeakerEntry | None:
+        """A one-word name that is the first or last name of someone named fully in this document."""
+        words = name.split()
+        return self.local.get(name_key(words[0])) if len(words) == 1 else None
 
     def _create(self, mention: str) -> SpeakerEntry:
         name = name_part(mention, self.lex)

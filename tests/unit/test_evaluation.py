@@ -46,3 +46,8 @@ def test_speaker_matcher_is_used() -> None:
     ev = evaluate([rec("d", 0, 10, "Kim Jong Un")], [rec("d", 0, 10, "كيم جونغ أون")],
                   same_speaker=lambda g, p: {g, p} == {"Kim Jong Un", "كيم جونغ أون"})
     assert ev.end_to_end.tp == 1
+
+
+def test_documents_without_gold_count_false_positives() -> None:
+    ev = evaluate([rec("d", 0, 10)], [rec("d", 0, 10), rec("empty", 0, 5)], documents=["empty"])
+    assert (ev.content.tp, ev.content.fp, ev.documents) == (1, 1, 2)

@@ -65,6 +65,8 @@ class Lexicon:
     np_stoppers: frozenset[str] = frozenset()
     # Words that begin with a clitic-like letter but are one word (وزير, لافروف): see whole_words.txt.
     whole_words: frozenset[str] = frozenset()
+    # Verbal nouns that follow a cue as its content, never as its subject (أكد ضرورة …).
+    content_nouns: frozenset[str] = frozenset()
 
     def verb(self, form: str, lemma: str = "") -> VerbCue | None:
         """The cue for a word, by normalised lemma or by surface form (the lemmatizer is not perfect)."""
@@ -119,6 +121,7 @@ def lexicon() -> Lexicon:
     lex.titles = frozenset(normalize(w) for w in titles.get("titles") or [])
     lex.np_stoppers = frozenset(normalize(w) for w in titles.get("np_stoppers") or [])
     lex.whole_words = frozenset(_read_words("whole_words.txt")) | lex.titles
+    lex.content_nouns = frozenset(normalize(w) for w in cues.get("content_nouns") or [])
     return lex
 
 
