@@ -88,7 +88,7 @@ def participle_cues(sent: Sentence, ctx: DocContext) -> list[CueHit]:
         if cue is None or _negated(sent, pos):
             continue
         prev = normalize(sent.words[pos - 1].text) if pos > 0 else ""
-        if pos == 0 or prev in COMMAS | {"و", "ف"} or pos > 1 and sent.words[pos - 2].text in COMMAS:
+        if pos == 0 or prev in COMMAS | {"و", "ف"} or (pos > 1 and sent.words[pos - 2].text in COMMAS):
             hits.append(CueHit(pos, w, cue, participle=True))
     return hits
 
@@ -352,7 +352,7 @@ def _skip_to_quote(sent: Sentence, pos: int, ctx: DocContext) -> tuple[Quote, Sp
         if q is not None:
             words = quote_words(ctx.text, q.inner)
             ends_sentence = not ctx.text[q.outer.end:sent.end].strip(" .،,")
-            if words >= MIN_DIRECT_WORDS or not q.balanced or words >= MIN_QUOTE_WORDS and ends_sentence:
+            if words >= MIN_DIRECT_WORDS or not q.balanced or (words >= MIN_QUOTE_WORDS and ends_sentence):
                 return q, source
             i = next((k for k, x in enumerate(sent.words) if x.start >= q.outer.end), len(sent.words))
             continue  # لـ"عكاظ": a quoted name, the statement comes after

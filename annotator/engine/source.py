@@ -158,7 +158,7 @@ def _apposition_end(gs: list[Group], comma: int, ctx: DocContext) -> int | None:
     """`وزير الخارجية الأمريكي، ريكس تيلرسون،` : a short name after a comma, closed by a comma or إن/أن."""
     j = comma + 1
     while j < len(gs) and j - comma <= 4 and not gs[j].is_punct and gs[j].clitic is None \
-            and (gs[j].upos in NAME_UPOS or gs[j].upos in {"NOUN", "ADJ"} and not gs[j].key.startswith("ال")) \
+            and (gs[j].upos in NAME_UPOS or (gs[j].upos in {"NOUN", "ADJ"} and not gs[j].key.startswith("ال"))) \
             and not _stops(gs[j], ctx) and ctx.lex.participle(gs[j].text) is None:
         j += 1
     if j == comma + 1 or j >= len(gs):

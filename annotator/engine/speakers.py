@@ -55,7 +55,7 @@ def name_part(mention: str, lex: Lexicon) -> str | None:
         if key in lex.titles or key.startswith("ال") or key.startswith("لل"):
             break
         name.insert(0, w)
-    if not name or len(name) == len(words) and len(words) > 4:
+    if not name or (len(name) == len(words) and len(words) > 4):
         return None
     before = normalize(words[len(words) - len(name) - 1]) if len(name) < len(words) else ""
     if len(name) == 1 and before in lex.titles and not before.startswith("ال"):

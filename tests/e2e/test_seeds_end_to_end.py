@@ -65,8 +65,9 @@ def test_quoted_statements_are_found(seeded: tuple[Path, list[dict[str, Any]]], 
     assert found[0]["cue"]["text"] == cue
 
 
-def test_running_again_adds_nothing(seeded: tuple[Path, list[dict[str, Any]]], capsys: pytest.CaptureFixture[str]) -> None:
-    db, records = seeded
+def test_running_again_adds_nothing(seeded: tuple[Path, list[dict[str, Any]]],
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    db, _ = seeded
     assert main(["--db", str(db), "run", str(SEEDS), "--no-progress", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["ingest"]["added"] == 0 and report["ingest"]["duplicates"] == 3
