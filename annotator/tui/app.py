@@ -151,12 +151,12 @@ class ReviewScreen(Screen[None]):
             third.append(" ")
         if self.selecting:
             third = self.selection_line()
-        meta.update(Text("\n").join([first, second, third]))
+        meta.update(Text("\n", no_wrap=True, overflow="ellipsis").join([first, second, third]))
 
     def selection_line(self) -> Text:
         line = Text(no_wrap=True, overflow="ellipsis", style="bold")
         what = "NEW ATTRIBUTION" if self.selecting == "new" else f"SET {self.editing.upper()}"
-        line.append(f"{what}: ← → move, shift+← → extend, c/v/o mark, enter save, esc cancel ",
+        line.append(f"{what}: ←→ move, shift extends, c/v/o mark, enter save, esc cancel",
                     style=TAG_STYLES["selected"])
         for name in self.marked:
             line.append(f" {name} ✓", style=TAG_STYLES[name])

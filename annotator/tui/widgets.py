@@ -25,9 +25,9 @@ TAG_STYLES: dict[str, Style] = {
     "other_source": Style(reverse=True),
     "rejected": Style(strike=True, dim=True),
     "context": Style(dim=True),
+    "note": Style(dim=True, italic=True),
     "selected": Style(bgcolor="dark_green", italic=True),
     "cursor": Style(bgcolor="red", bold=True),
-    "note": Style(dim=True, italic=True),
 }
 LEGEND = Text.assemble(
     ("content", TAG_STYLES["content"]), "  ", ("cue", TAG_STYLES["cue"]), "  ",
@@ -35,8 +35,12 @@ LEGEND = Text.assemble(
 )
 
 
+# Later styles win where they set the same attribute: the cursor over the selection over spans.
+TAG_ORDER = tuple(TAG_STYLES)
+
+
 def style_for(tags: frozenset[str]) -> Style:
-    return Style.combine(TAG_STYLES[t] for t in sorted(tags) if t in TAG_STYLES) if tags else Style()
+    return Style.combine(TAG_STYLES[t] for t in TAG_ORDER if t in tags) if tags else Style()
 
 
 @dataclass(frozen=True)
