@@ -317,6 +317,32 @@ def test_undo_several_steps_restores_values_and_records_undo(rdb: Database) -> N
     assert len(undo_rows) == 3 and all(d.annotator == "mona" for d in undo_rows)
 
 
+def test_undo_several_changes_to_one_attribution(rdb: Database) -> None:
+    service = ReviewService(rdb, "mona")
+    item = service.item(full_item(service))
+    view = service.set_type(item.id, item.version, "mixed" if item.type != "mixed" else "direct")
+    view = service.adjust_span(item.id, view.version, "content", "start", True)
+    view = service.set_speaker(item.id, view.version, new_name="مصدر")
+    for _ in range(3):
+        assert service.undo() is not None
+    restored = row(rdb, item.id)
+    assert (restored.type, restored.content_start, restored.speaker_id) == (item.type, item.content.start,
+                                                                             item.speaker_id)
+    assert restored.status == "proposed" and restored.proposed is None
+
+
+def test_undo_chain_stops_where_someone_else_changed_in_between(rdb: Database) -> None:
+    mona, omar = ReviewService(rdb, "mona"), ReviewService(rdb, "omar")
+    item = mona.item(full_item(mona))
+    view = mona.set_type(item.id, item.version, "mixed" if item.type != "mixed" else "direct")
+    view = omar.adjust_span(item.id, view.version, "content", "start", True)
+    view = mona.reject(item.id, view.version)
+    assert mona.undo() is not None  # the reject
+    with pytest.raises(ConflictError):
+        mona.undo()  # the type change: omar's span change came after it
+    assert row(rdb, item.id).content_start < item.content.start  # omar's change stands
+
+
 # ----------------------------------------------------------------------------- two reviewers
 
 

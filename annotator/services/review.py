@@ -254,6 +254,9 @@ class ReviewService:
         self.db = db
         self.annotator = annotator.strip()
         self.undo_stack: list[int] = []  # this session's decision ids, newest last
+        # The version an older decision's undo expects once newer ones on the same attribution
+        # were undone (each undo is a change of its own and bumps the version).
+        self._undo_version: dict[int, int] = {}
         self._speakers: _SpeakerIndex | None = None
 
     # ------------------------------------------------------------------ queue
@@ -620,7 +623,7 @@ class ReviewService:
         with self.db.sessions() as session:
             decision = session.get_one(Decision, decision_id)
             attribution_id = decision.attribution_id
-            expected = (decision.after or {}).get("version")
+            expected = self._undo_version.pop(decision_id, (decision.after or {}).get("version"))
             before = decision.before
         try:
             if before is None:
@@ -635,7 +638,19 @@ class ReviewService:
             self.undo_stack.pop()  # someone changed it since: that decision cannot be taken back here
             raise ConflictError(f"cannot undo: {exc}") from exc
         self.undo_stack.pop()
+        self._continue_undo_chain(attribution_id, (before or {}).get("version"), view.version)
         return view
+
+    def _continue_undo_chain(self, attribution_id: int, restored_version: int | None, now: int) -> None:
+        """Let the next older decision on this attribution be undone from the version just written,
+        provided nobody changed the attribution between that decision and the one undone."""
+        with self.db.sessions() as session:
+            for older_id in reversed(self.undo_stack):
+                older = session.get_one(Decision, older_id)
+                if older.attribution_id == attribution_id:
+                    if (older.after or {}).get("version") == restored_version:
+                        self._undo_version[older_id] = now
+                    return
 
     # ------------------------------------------------------------------ speakers
 

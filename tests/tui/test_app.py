@@ -134,6 +134,21 @@ def test_type_and_boundary_keys_correct_and_keep_the_engine_values(rdb: Database
         "type", "content_start_grow", "content_end_grow", "content_end_shrink", "accept"]
 
 
+def test_undo_walks_back_several_changes_to_one_item(rdb: Database) -> None:
+    holder: list[int] = []
+
+    async def scenario(pilot: Pilot[None], app: ReviewApp) -> None:
+        holder.append(current_id(app))
+        await pilot.press("t", "left_square_bracket", "t", "u", "u", "u")
+        assert "cannot" not in notice(app)
+
+    drive(rdb, scenario)
+    row = stored(rdb, holder[0])
+    assert row.status == "proposed" and row.proposed is None and row.reviewed_by is None
+    assert [a for _, a in actions(rdb, holder[0])] == [
+        "type", "content_start_grow", "type", "undo", "undo", "undo"]
+
+
 def test_speaker_picker_fuzzy_search_and_new_speaker(rdb: Database) -> None:
     holder: list[int] = []
 
