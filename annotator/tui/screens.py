@@ -250,8 +250,19 @@ class DocumentScreen(Screen[None]):
                      f"{progress.document_reviewed}/{progress.document_total} · ", no_wrap=True)
         title.append_text(LEGEND)
         self.query_one("#doc-title", Static).update(title)
-        self.query_one("#doc-text", TextPane).show(document_paragraphs(doc, self.current))
+        paragraphs = document_paragraphs(doc, self.current)
+        self.query_one("#doc-text", TextPane).show(paragraphs)
         self.query_one("#doc-body").focus()
+        current = next((a for a in doc.attributions if a.id == self.current), None)
+        if current is not None:
+            at = next((n for n, p in enumerate(paragraphs)
+                       if p.spans and p.start <= current.content[0] < p.start + len(p.text)), 0)
+            self.call_after_refresh(self.scroll_to_line, at)
+
+    def scroll_to_line(self, paragraph: int) -> None:
+        """Open at the attribution being reviewed, with a little of what comes before it."""
+        line = self.query_one("#doc-text", TextPane).line_of(paragraph)
+        self.query_one("#doc-body", VerticalScroll).scroll_to(y=max(line - 2, 0), animate=False)
 
     def action_back(self) -> None:
         self.dismiss(None)

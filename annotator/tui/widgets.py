@@ -77,6 +77,7 @@ class TextPane(Widget):
         self.mode: Mode = mode
         self.paragraphs: list[Paragraph] = []
         self._cache: dict[int, list[Text]] = {}
+        self._starts: list[int] = []  # the first line of each paragraph, for the cached width
 
     def show(self, paragraphs: Sequence[Paragraph]) -> None:
         self.paragraphs = list(paragraphs)
@@ -86,9 +87,11 @@ class TextPane(Widget):
     def lines(self, width: int) -> list[Text]:
         if width not in self._cache:
             out: list[Text] = []
+            self._starts = []
             for n, p in enumerate(self.paragraphs):
                 if n:
                     out.append(Text(""))
+                self._starts.append(len(out))
                 for segments, pad in bidi.layout(p.text, p.relative_spans(), width, self.mode):
                     line = Text(" " * pad, no_wrap=True, end="")
                     for chunk, tags in segments:
@@ -96,6 +99,11 @@ class TextPane(Widget):
                     out.append(line)
             self._cache = {width: out}
         return self._cache[width]
+
+    def line_of(self, paragraph: int) -> int:
+        """The screen line a paragraph starts on, at the current width."""
+        self.lines(max(self.size.width, 1))
+        return self._starts[paragraph] if 0 <= paragraph < len(self._starts) else 0
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return max(len(self.lines(width)), 1)
