@@ -1,16 +1,20 @@
-"""Find quoted spans in a document: balanced pairs, ”…“ written reversed, and unbalanced openers."""
+"""Find quoted spans in a document.
+
+Marks are paired by order within a paragraph, one family at a time: the first mark of a family opens,
+the next closes. That handles “…”, the reversed ”…“ some outlets write, «…», and quotes padded with
+spaces (" نص ") that spacing rules would get wrong. A mark left open runs to the end of its paragraph
+(news often opens a quote and never closes it).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from annotator.engine.proposal import Span
-from annotator.lang.ar.quotes import QUOTE_PAIRS
 
-_CLOSER_FOR: dict[str, set[str]] = {}
-for _o, _c in QUOTE_PAIRS:
-    _CLOSER_FOR.setdefault(_o, set()).add(_c)
-_ALL = set(_CLOSER_FOR) | {c for cs in _CLOSER_FOR.values() for c in cs}
+# Families of marks that pair with each other; within « », « always opens and » always closes.
+_FAMILIES: tuple[frozenset[str], ...] = (frozenset('"'), frozenset("“”„"), frozenset("‹›"))
+_GUILLEMETS = ("«", "»")
 
 
 @dataclass(frozen=True)
@@ -24,50 +28,75 @@ class Quote:
         return self.outer.start
 
 
-def _opens_here(text: str, i: int) -> bool:
-    """A mark opens a quote when text follows it directly (not a space or the end)."""
-    return i + 1 < len(text) and not text[i + 1].isspace()
-
-
-def find_quotes(text: str) -> list[Quote]:
-    """Quotes in document order, within paragraphs (a quote never runs past a blank line)."""
-    quotes: list[Quote] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch not in _CLOSER_FOR or not _opens_here(text, i):
-            i += 1
-            continue
-        closers = _CLOSER_FOR[ch]
-        end = _paragraph_end(text, i)
-        j = i + 1
-        close = -1
-        while j < end:
-            if text[j] in closers and (j + 1 >= n or not text[j - 1].isspace() or text[j] != ch):
-                close = j
-                break
-            j += 1
-        if close < 0:
-            inner = Span(i + 1, _trim_end(text, i + 1, end))
-            quotes.append(Quote(Span(i, inner.end), inner, balanced=False))
-            i = end
-            continue
-        quotes.append(Quote(Span(i, close + 1), Span(i + 1, close), balanced=True))
-        i = close + 1
-    return quotes
-
-
-def _paragraph_end(text: str, start: int) -> int:
-    """End of the paragraph: the next blank line, or a line break when lines are paragraphs."""
-    nl = text.find("\n", start)
-    return len(text) if nl < 0 else nl
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    out = []
+    start = 0
+    while start <= len(text):
+        nl = text.find("\n", start)
+        end = len(text) if nl < 0 else nl
+        out.append((start, end))
+        if nl < 0:
+            break
+        start = nl + 1
+    return out
 
 
 def _trim_end(text: str, start: int, end: int) -> int:
     while end > start and (text[end - 1].isspace() or text[end - 1] in ".،,"):
         end -= 1
     return end
+
+
+def _close(text: str, open_at: int, close_at: int) -> Quote:
+    return Quote(Span(open_at, close_at + 1), Span(open_at + 1, close_at), balanced=True)
+
+
+def _left_open(text: str, open_at: int, para_end: int) -> Quote | None:
+    inner_end = _trim_end(text, open_at + 1, para_end)
+    if inner_end <= open_at + 1:
+        return None  # a stray mark at the end of a line
+    return Quote(Span(open_at, inner_end), Span(open_at + 1, inner_end), balanced=False)
+
+
+def _pair_in_order(text: str, marks: list[int], para_end: int) -> list[Quote]:
+    quotes = []
+    for k in range(0, len(marks) - 1, 2):
+        quotes.append(_close(text, marks[k], marks[k + 1]))
+    if len(marks) % 2:
+        left = _left_open(text, marks[-1], para_end)
+        if left is not None:
+            quotes.append(left)
+    return quotes
+
+
+def _pair_guillemets(text: str, start: int, end: int) -> list[Quote]:
+    quotes = []
+    stack: list[int] = []
+    for i in range(start, end):
+        if text[i] == _GUILLEMETS[0]:
+            stack.append(i)
+        elif text[i] == _GUILLEMETS[1] and stack:
+            quotes.append(_close(text, stack.pop(), i))
+    if stack:
+        left = _left_open(text, stack[0], end)
+        if left is not None:
+            quotes.append(left)
+    return quotes
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """Quotes in document order; a quote never runs past the end of its paragraph (line)."""
+    quotes: list[Quote] = []
+    for start, end in _paragraphs(text):
+        segment = text[start:end]
+        for family in _FAMILIES:
+            if any(ch in segment for ch in family):
+                marks = [start + i for i, ch in enumerate(segment) if ch in family]
+                quotes.extend(_pair_in_order(text, marks, end))
+        if _GUILLEMETS[0] in segment:
+            quotes.extend(_pair_guillemets(text, start, end))
+    quotes.sort(key=lambda q: (q.outer.start, -q.outer.end))
+    return quotes
 
 
 def quote_words(text: str, span: Span) -> int:

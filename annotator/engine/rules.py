@@ -16,7 +16,7 @@ from annotator.engine.quotes import Quote, quote_words
 from annotator.engine.source import RELATIVES, find_source, groups, phrase_after, source_after, source_before
 from annotator.lang.ar import COMPLEMENTIZERS, VerbCue
 from annotator.lang.ar.normalize import normalize
-from annotator.lang.ar.quotes import OPENERS, QUOTE_CHARS
+from annotator.lang.ar.quotes import QUOTE_CHARS
 from annotator.nlp.types import Sentence, Word
 
 Rule = Callable[[Sentence, DocContext], Iterator[Proposal]]
@@ -26,6 +26,7 @@ COMMAS = {"،", ","}
 CLAUSE_WINDOW = 40  # words between a cue and its complementizer (subject, addressee, time, place)
 MIN_QUOTE_WORDS = 2  # a one-word quote is a name or a scare quote («داعش»), not a statement
 MIN_DIRECT_WORDS = 3  # a two-word quote mid-sentence is a nickname ("ماردونا السعودية")
+SHORT_QUOTE_WORDS = 8  # a quote this short between a cue and its complementizer is a name or a title
 _FUSED_COMP = re.compile(r"^(ب?[أإا]نّ?)(?=\w)")
 _END_PUNCT = ".،,؛;:!؟?"
 HEADLINE_BLOCKLIST = {normalize(w) for w in (
@@ -155,7 +156,7 @@ def _new_clause(sent: Sentence, i: int) -> bool:
     w = sent.words[i]
     if normalize(w.text) in {"و", "ف"} and i + 1 < len(sent.words):
         w = sent.words[i + 1]
-    return w.upos == "VERB" and w.feat("Aspect") == "Perf" and w.feat("Person") == "3"
+    return w.upos == "VERB" and w.feat("Aspect") == "Perf" and w.feat("Person") in {None, "3"}
 
 
 def clause_end(sent: Sentence, start: int, ctx: DocContext, *, parenthetical: bool = False) -> int:
@@ -232,10 +233,15 @@ def _find_comp(sent: Sentence, pos: int, ctx: DocContext) -> tuple[int, int] | N
             if before in ctx.lex.non_report:
                 return None
             return i, start
-        if (w.text in OPENERS and w.text != '"') or w.text in {".", "؟", "!"}:
+        if w.text in {".", "؟", "!"}:
             return None
-        if w.text == '"' and any(q.open == w.start for q in ctx.quotes):
-            return None
+        quote = next((q for q in ctx.quotes if q.open == w.start), None)
+        if quote is not None:
+            if not quote.balanced or quote_words(ctx.text, quote.inner) > SHORT_QUOTE_WORDS:
+                return None  # the cue is followed by a quotation: the quote rules have it
+            i = next((k for k in range(i, len(sent.words)) if sent.words[k].start >= quote.outer.end),
+                     len(sent.words)) - 1
+            continue  # «فهد المفرج» أنّ …، شعار "…" أن …: a quoted name on the way to the complementizer
         if w.upos == "VERB" and _verb_cue(sent, i, ctx) is not None:
             return None
     return None
@@ -506,6 +512,33 @@ def _channel_source(sent: Sentence, after: int, ctx: DocContext) -> tuple[int, S
     return (after, found[0]) if found else None
 
 
+def verb_noun(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
+    """أكد ضرورة …، أعلنت الوزارة بدء …، أبدى استعداده …: a verbal noun after the verb is the content."""
+    for hit in verb_cues(sent, ctx):
+        if not hit.cue.takes_noun or _find_comp(sent, hit.pos, ctx) is not None:
+            continue
+        after = hit.pos + 1
+        found = phrase_after(sent, after, ctx) if after < len(sent.words) else None
+        source, follows = _source_for(sent, hit, ctx)
+        if found is not None and source is not None:
+            after = found[1]
+        while after < len(sent.words) and (normalize(sent.words[after].text) in ctx.lex.time_words
+                                            or sent.words[after].text in COMMAS):
+            after += 1  # أكد كيم اليوم الأربعاء، دعم بلاده …
+        if after >= len(sent.words):
+            continue
+        w = sent.words[after]
+        key = normalize(w.text)
+        if key not in ctx.lex.content_nouns and not (w.upos == "NOUN" and w.feat("Case") == "Acc"):
+            continue
+        if ctx.lex.participle(w.text) is not None:
+            continue
+        content = Span(w.start, clause_end(sent, w.start, ctx))
+        p = _make(sent, ctx, hit, content, "verb_noun", hit.cue.confidence * 0.8, source, follows)
+        if p:
+            yield p
+
+
 def channel_tag(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
     """<statement>، بحسب X / وبحسب X، فإن <statement>: X is the source when no verb claims the statement."""
     words = sent.words
@@ -608,6 +641,7 @@ RULES: tuple[Rule, ...] = (
     verb_quote,
     quote_then_verb,
     verb_preposition,
+    verb_noun,
     channel_tag,
     headline_colon,
     bare_quote,
@@ -617,6 +651,6 @@ RULE_PRIORITY = {r.__name__: i for i, r in enumerate(RULES)}
 RULE_OF_PREFIX = {
     "verb_comp": "verb_complement", "participle": "verb_complement", "verb_quote": "verb_quote",
     "participle_quote": "verb_quote", "quote_verb": "quote_then_verb", "verb_prep": "verb_preposition",
-    "participle_prep": "verb_preposition", "channel": "channel_tag", "headline": "headline_colon",
+    "participle_prep": "verb_preposition", "verb_noun": "verb_noun", "channel": "channel_tag", "headline": "headline_colon",
     "bare_quote": "bare_quote",
 }

@@ -89,3 +89,15 @@ def test_not_attributions(fixture: str) -> None:
 )
 def test_quotes(text: str, inner: list[str]) -> None:
     assert [text[q.inner.start:q.inner.end] for q in find_quotes(text)] == inner
+
+
+@pytest.mark.parametrize(
+    ("text", "inner"),
+    [
+        ('قائلا " لا أريد الاستحمام بماء بارد". وقالت إن', [" لا أريد الاستحمام بماء بارد"]),
+        ("«أ» ثم «ب ج»", ["أ", "ب ج"]),
+        ("“مفتوح حتى نهاية السطر\nثم سطر", ["مفتوح حتى نهاية السطر"]),
+    ],
+)
+def test_quotes_paired_by_order(text: str, inner: list[str]) -> None:
+    assert [text[q.inner.start:q.inner.end] for q in find_quotes(text)] == inner

@@ -37,6 +37,10 @@ class VerbCue:
     def takes_quote(self) -> bool:
         return "quote" in self.frames
 
+    @property
+    def takes_noun(self) -> bool:
+        return "noun" in self.frames
+
     def preps(self) -> list[tuple[str, bool]]:
         """(preposition, with_object) pairs of the nominal frames."""
         out: list[tuple[str, bool]] = []
@@ -67,6 +71,7 @@ class Lexicon:
     whole_words: frozenset[str] = frozenset()
     # Verbal nouns that follow a cue as its content, never as its subject (أكد ضرورة …).
     content_nouns: frozenset[str] = frozenset()
+    time_words: frozenset[str] = frozenset()
 
     def verb(self, form: str, lemma: str = "") -> VerbCue | None:
         """The cue for a word, by normalised lemma or by surface form (the lemmatizer is not perfect)."""
@@ -122,6 +127,8 @@ def lexicon() -> Lexicon:
     lex.np_stoppers = frozenset(normalize(w) for w in titles.get("np_stoppers") or [])
     lex.whole_words = frozenset(_read_words("whole_words.txt")) | lex.titles
     lex.content_nouns = frozenset(normalize(w) for w in cues.get("content_nouns") or [])
+    lex.time_words = frozenset(normalize(w) for w in titles.get("time_words") or [])
+    lex.np_stoppers = lex.np_stoppers | lex.time_words
     return lex
 
 
