@@ -651,6 +651,6 @@ RULE_PRIORITY = {r.__name__: i for i, r in enumerate(RULES)}
 RULE_OF_PREFIX = {
     "verb_comp": "verb_complement", "participle": "verb_complement", "verb_quote": "verb_quote",
     "participle_quote": "verb_quote", "quote_verb": "quote_then_verb", "verb_prep": "verb_preposition",
-    "participle_prep": "verb_preposition", "verb_noun": "verb_noun", "channel": "channel_tag", "headline": "headline_colon",
-    "bare_quote": "bare_quote",
+    "participle_prep": "verb_preposition", "verb_noun": "verb_noun", "channel": "channel_tag",
+    "headline": "headline_colon", "bare_quote": "bare_quote",
 }
