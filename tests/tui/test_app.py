@@ -27,8 +27,8 @@ def rdb(tmp_path: Path) -> Iterator[Database]:
 
 
 def drive(db: Database, scenario: Scenario, *, annotator: str = "mona", size: tuple[int, int] = (100, 30),
-          flt: QueueFilter | None = None) -> ReviewApp:
-    app = ReviewApp(ReviewService(db, annotator), flt, mode="app")
+          flt: QueueFilter | None = None, start_at: int | None = None) -> ReviewApp:
+    app = ReviewApp(ReviewService(db, annotator), flt, mode="app", start_at=start_at)
 
     async def run() -> None:
         async with app.run_test(size=size) as pilot:
@@ -293,3 +293,26 @@ def test_empty_queue_says_so(rdb: Database) -> None:
 
     drive(rdb, scenario, flt=QueueFilter(statuses=("accepted",)))
     assert actions(rdb) == []
+
+
+def test_select_words_for_a_span_and_remove_a_span(rdb: Database) -> None:
+    holder: list[int] = []
+
+    async def scenario(pilot: Pilot[None], app: ReviewApp) -> None:
+        item = screen(app).item
+        assert item is not None and item.cue is not None
+        holder.append(item.id)
+        await pilot.press("v", "e")  # select words for the cue, starting on the cue
+        await pilot.press("shift+left", "enter")  # the cue and the word after it
+        await pilot.press("o", "x")  # remove the source
+        await pilot.press("escape")  # not selecting: nothing happens
+
+    with rdb.sessions() as session:
+        with_cue_and_source = session.scalars(select(Attribution.id).where(
+            Attribution.cue_start.is_not(None), Attribution.source_start.is_not(None))).first()
+    drive(rdb, scenario, start_at=with_cue_and_source)
+    row = stored(rdb, holder[0])
+    assert row.proposed is not None and row.status == "corrected"
+    assert row.cue_start == row.proposed["cue_start"] and (row.cue_end or 0) > row.proposed["cue_end"]
+    assert row.source_start is None and row.source_end is None
+    assert [a for _, a in actions(rdb, holder[0])] == ["cue_set", "source_set"]
