@@ -102,13 +102,14 @@ def export_brat(session: Session, sel: Selection, out: Path | None) -> str:
 
 def export_spacy(session: Session, sel: Selection, out: Path | None) -> str:
     assert out is not None, NEEDS_OUT["spacy"]
-    from annotator.export.spacy_docbin import DocBinWriter
+    from annotator.export.spacy_docbin import DocBinWriter, encoders_looked_up_once
 
     writer = DocBinWriter()
     n = 0
-    for doc, recs in iter_document_records(session, **sel):
-        writer.add(doc.name, doc.sha256, doc.text, recs)
-        n += len(recs)
+    with encoders_looked_up_once():
+        for doc, recs in iter_document_records(session, **sel):
+            writer.add(doc.name, doc.sha256, doc.text, recs)
+            n += len(recs)
     with atomic_file(out, binary=True) as fh:
         fh.write(writer.to_bytes())
     al = writer.alignment

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
-from annotator.db import Attribution, Document
+from annotator.db import Attribution, Document, Speaker
 
 
 def _span(text: str, start: int | None, end: int | None) -> dict[str, Any] | None:
@@ -36,47 +37,79 @@ def record(a: Attribution, doc: Document, annotator: str | None) -> dict[str, An
     }
 
 
-def _query(statuses: Sequence[str] | None, documents: Sequence[str] | None) -> Select[Attribution]:
-    query = (select(Attribution).join(Attribution.document)
-             .options(joinedload(Attribution.speaker))
-             .order_by(Attribution.document_id, Attribution.content_start, Attribution.id))
+@dataclass(frozen=True)
+class DocumentText:
+    id: int
+    name: str
+    sha256: str
+    text: str
+
+
+_A = Attribution
+# Plain columns, not ORM objects: exporting 100,000 attributions is several times faster this way.
+_COLUMNS = (_A.id, _A.document_id, _A.type, _A.content_start, _A.content_end, _A.cue_start, _A.cue_end,
+            _A.source_start, _A.source_end, Speaker.name, _A.speaker_id, _A.status, _A.confidence, _A.rule,
+            _A.reviewed_by)
+
+
+def _query(statuses: Sequence[str] | None, documents: Sequence[str] | None) -> Select[Any]:
+    query = (select(*_COLUMNS).join(Document, Document.id == _A.document_id)
+             .outerjoin(Speaker, Speaker.id == _A.speaker_id)
+             .order_by(_A.document_id, _A.content_start, _A.id))
     if statuses:
-        query = query.where(Attribution.status.in_(statuses))
+        query = query.where(_A.status.in_(statuses))
     if documents:
         ids = [int(d) for d in documents if d.isdigit()]
         query = query.where(Document.name.in_(documents) | Document.id.in_(ids))
-    return query
+    return query  # type: ignore[return-value]
 
 
-def _iter_pairs(session: Session, statuses: Sequence[str] | None, documents: Sequence[str] | None,
-                batch: int) -> Iterator[tuple[Document, Attribution]]:
-    docs: dict[int, Document] = {}
-    for a in session.scalars(_query(statuses, documents).execution_options(yield_per=batch)):
-        doc = docs.get(a.document_id)
-        if doc is None:
-            docs.clear()  # keep one document's text in memory at a time
-            doc = docs[a.document_id] = session.get_one(Document, a.document_id)
-        yield doc, a
+def _row_record(row: Any, doc: DocumentText) -> dict[str, Any]:
+    (a_id, _, type_, cs, ce, qs, qe, ss, se, speaker, speaker_id, status, confidence, rule, annotator) = row
+    text = doc.text
+    return {
+        "doc": doc.name, "id": f"{doc.id}:{a_id}", "type": type_, "content": _span(text, cs, ce),
+        "cue": _span(text, qs, qe), "source": _span(text, ss, se), "speaker": speaker, "speaker_id": speaker_id,
+        "status": status, "confidence": round(float(confidence), 4), "rule": rule, "annotator": annotator,
+        "doc_sha256": doc.sha256,
+    }
+
+
+def _texts(session: Session, ids: set[int]) -> dict[int, DocumentText]:
+    rows = session.execute(select(Document.id, Document.name, Document.sha256, Document.text)
+                           .where(Document.id.in_(ids)))
+    return {i: DocumentText(i, name, sha, text) for i, name, sha, text in rows}
+
+
+def _iter_rows(session: Session, statuses: Sequence[str] | None, documents: Sequence[str] | None,
+               batch: int) -> Iterator[tuple[DocumentText, dict[str, Any]]]:
+    result = session.execute(_query(statuses, documents).execution_options(yield_per=batch))
+    for part in result.partitions():
+        # the texts of this batch's documents only: memory stays flat however large the database
+        docs = _texts(session, {row.document_id for row in part})
+        for row in part:
+            doc = docs[row.document_id]
+            yield doc, _row_record(row, doc)
 
 
 def iter_records(session: Session, *, statuses: Sequence[str] | None = None,
-                 documents: Sequence[str] | None = None, batch: int = 1000) -> Iterator[dict[str, Any]]:
+                 documents: Sequence[str] | None = None, batch: int = 2000) -> Iterator[dict[str, Any]]:
     """Records in document order; ``documents`` filters by document name or id."""
-    for doc, a in _iter_pairs(session, statuses, documents, batch):
-        yield record(a, doc, a.reviewed_by)
+    for _, rec in _iter_rows(session, statuses, documents, batch):
+        yield rec
 
 
 def iter_document_records(session: Session, *, statuses: Sequence[str] | None = None,
                           documents: Sequence[str] | None = None,
-                          batch: int = 1000) -> Iterator[tuple[Document, list[dict[str, Any]]]]:
+                          batch: int = 2000) -> Iterator[tuple[DocumentText, list[dict[str, Any]]]]:
     """Each document that has selected attributions, with its records (for formats written per document)."""
-    current: Document | None = None
+    current: DocumentText | None = None
     records: list[dict[str, Any]] = []
-    for doc, a in _iter_pairs(session, statuses, documents, batch):
+    for doc, rec in _iter_rows(session, statuses, documents, batch):
         if current is not None and doc.id != current.id:
             yield current, records
             records = []
         current = doc
-        records.append(record(a, doc, a.reviewed_by))
+        records.append(rec)
     if current is not None:
         yield current, records
