@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 
 from annotator.cli import add_json_flag, add_models_flag, subcommand
 from annotator.commands._common import database, print_json, progress_bar
 from annotator.db import Database
 from annotator.errors import ExitCode
+from annotator.nlp.chunked import MODES
+from annotator.services.parsing import ParsingSetup
 from annotator.services.propose import ProposeStats, pending_ids, propose_documents, repropose_stored
 
 
 def add_propose_options(p: argparse.ArgumentParser) -> None:
     add_models_flag(p)
-    p.add_argument("--batch-size", type=int, default=8, help="documents per Stanza batch (default 8)")
+    p.add_argument("--batch-size", type=int, default=16, help="documents per parsing batch (default 16)")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="parsing processes, one model each (default: one per CPU core; 0: parse in this process)")
+    p.add_argument("--parse", choices=MODES, default="filter",
+                   help="filter: parse only the sentences that can hold an attribution (default; see docs/scale.md); "
+                        "all: parse every sentence")
     p.add_argument("--cpu", action="store_true", help="do not use a GPU even when one is there")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -25,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         annotator propose --models ~/stanza_resources
         annotator propose --redo                parse everything again (reviewed attributions are kept)
         annotator propose --rules-only          rerun the rules on stored parses, no parsing
+        annotator propose --workers 2 --parse all
     """)
     add_propose_options(p)
     p.add_argument("--redo", action="store_true", help="parse and propose again for every document")
@@ -33,31 +42,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def make_parser(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from annotator.nlp.models import resolve_models
-    from annotator.nlp.stanza_pipeline import StanzaParser
-
-    spec = resolve_models(args.models)
-    parser = StanzaParser(spec, use_gpu=False if args.cpu else None)
-    parser.name = f"stanza {spec.kind} {spec.directory}"  # type: ignore[attr-defined]
-    return parser
-
-
 def run_propose(db: Database, args: argparse.Namespace, *, ids: list[int] | None = None,
                 redo: bool = False) -> ProposeStats:
     with db.sessions() as session:
         total = len(pending_ids(session, redo=redo, ids=ids))
     if total == 0:
         return ProposeStats()
-    parser = make_parser(args)
-    with progress_bar("parsing", total, enabled=not args.no_progress) as advance:
+    setup = ParsingSetup.from_args(args)
+    with setup.open() as parser, progress_bar("parsing", total, enabled=not args.no_progress) as advance:
         words = [0]
+        started = time.perf_counter()
 
         def on_document(done: int, n_words: int) -> None:
             words[0] += n_words
-            advance(done, rate=f"{words[0]:,} words")
+            rate = words[0] / max(time.perf_counter() - started, 1e-6)
+            advance(done, rate=f"{words[0]:,} words, {rate:,.0f} words/s")
 
-        return propose_documents(db, parser, ids=ids, redo=redo, batch_size=args.batch_size, on_document=on_document)
+        return propose_documents(db, parser, ids=ids, redo=redo, batch_size=args.batch_size,
+                                 in_flight=setup.in_flight, on_document=on_document)
 
 
 def print_stats(stats: ProposeStats) -> None:
@@ -71,10 +73,7 @@ def print_stats(stats: ProposeStats) -> None:
 def run(args: argparse.Namespace) -> int:
     db = database(args)
     try:
-        if args.rules_only:
-            stats = repropose_stored(db)
-        else:
-            stats = run_propose(db, args, redo=args.redo)
+        stats = repropose_stored(db) if args.rules_only else run_propose(db, args, redo=args.redo)
     finally:
         db.dispose()
     if args.json:

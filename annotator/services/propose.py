@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from annotator.db import Attribution, Database, Document, SentenceRow
 from annotator.engine import ENGINE_VERSION, DocumentResult, Proposal, SpeakerRegistry, propose
+from annotator.errors import AnnotatorError
 from annotator.nlp.types import ParsedDocument, sentence_from_rows, sentence_to_rows
 from annotator.services.speakers import ensure_seeded, load_registry, save_entry
 
@@ -29,24 +32,30 @@ class Parser(Protocol):
 class ProposeStats:
     documents: int = 0
     sentences: int = 0
-    words: int = 0
+    words: int = 0  # words parsed (after the pre-filter)
+    input_words: int = 0  # words of the documents (whitespace-separated), parsed or not
     proposals: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, object]:
         return {"documents": self.documents, "sentences": self.sentences, "words": self.words,
+                "input_words": self.input_words,
                 "proposals": self.proposals, "seconds": round(self.seconds, 2),
                 "failed": [{"document": d, "reason": r} for d, r in self.failed]}
 
 
 def pending_ids(session: Session, *, redo: bool = False, ids: Sequence[int] | None = None) -> list[int]:
+    """Documents to parse, in id order. ``ids`` limits them (filtered here: a corpus has more ids than
+    a database takes as query parameters)."""
     query = select(Document.id).order_by(Document.id)
-    if ids is not None:
-        query = query.where(Document.id.in_(ids))
     if not redo:
         query = query.where(Document.parsed_at.is_(None))
-    return list(session.scalars(query))
+    found = list(session.scalars(query))
+    if ids is None:
+        return found
+    wanted = set(ids)
+    return [i for i in found if i in wanted]
 
 
 def proposal_to_row(p: Proposal, document_id: int, speaker_id: int | None) -> Attribution:
@@ -95,58 +104,132 @@ def store_result(session: Session, doc: Document, parsed: ParsedDocument, result
     return stored
 
 
-def _parse_batch(parser: Parser, texts: list[str]) -> list[ParsedDocument | Exception]:
+class Submitter(Protocol):
+    """A parser that takes a batch now and gives the parses later (see annotator.nlp.chunked)."""
+
+    name: str
+
+    def submit(self, texts: Sequence[str]) -> Pending: ...
+
+
+class Pending(Protocol):
+    def result(self) -> list[ParsedDocument]: ...
+
+
+def as_submitter(parser: Parser | Submitter) -> Submitter:
+    """A plain parser (``parse_many``) becomes a submitter that parses whole documents in this process."""
+    if hasattr(parser, "submit"):
+        return parser  # type: ignore[return-value]
+    from annotator.nlp.chunked import ChunkedParser, InProcess
+
+    return ChunkedParser(InProcess(parser), mode="all")
+
+
+@dataclass
+class _Batch:
+    ids: list[int]
+    texts: dict[int, str]
+    pending: Pending
+
+
+def _results(parser: Submitter, batch: _Batch) -> list[ParsedDocument | Exception]:
     try:
-        return list(parser.parse_many(texts))
+        return list(batch.pending.result())
+    except AnnotatorError:
+        raise  # no model, no database: nothing to retry document by document
     except Exception:  # one bad document must not sink its batch: parse one by one to find it
         out: list[ParsedDocument | Exception] = []
-        for t in texts:
+        for doc_id in batch.ids:
             try:
-                out.append(parser.parse_many([t])[0])
+                out.append(parser.submit([batch.texts[doc_id]]).result()[0])
+            except AnnotatorError:
+                raise
             except Exception as exc:
                 out.append(exc)
         return out
 
 
-def propose_documents(db: Database, parser: Parser, *, ids: Sequence[int] | None = None, redo: bool = False,
-                      batch_size: int = 8, on_document: Callable[[int, int], None] | None = None) -> ProposeStats:
-    """Parse and propose for every pending document. ``on_document(done, words)`` reports progress."""
+def propose_documents(db: Database, parser: Parser | Submitter, *, ids: Sequence[int] | None = None,
+                      redo: bool = False, batch_size: int = 8, in_flight: int = 0,
+                      on_document: Callable[[int, int], None] | None = None) -> ProposeStats:
+    """Parse and propose for every pending document. ``on_document(done, words)`` reports progress.
+
+    ``in_flight`` batches are handed to the parser ahead of the one being stored, so that worker
+    processes parse while this process runs the rules and writes. Each document is written in one
+    transaction (sentences, proposals and ``parsed_at`` together): a run stopped at any point leaves
+    whole documents, and the next run starts with the first one that is not parsed.
+    """
     started = time.perf_counter()
     stats = ProposeStats()
+    source = as_submitter(parser)
     with db.session() as session:
         ensure_seeded(session)
     with db.sessions() as session:
         todo = pending_ids(session, redo=redo, ids=ids)
         registry = load_registry(session)
+    queue: deque[_Batch] = deque()
     for at in range(0, len(todo), batch_size):
         batch_ids = todo[at:at + batch_size]
         with db.sessions() as session:
             texts = dict(session.execute(select(Document.id, Document.text).where(Document.id.in_(batch_ids))).all())
         ordered = [i for i in batch_ids if i in texts]
-        parsed_all = _parse_batch(parser, [texts[i] for i in ordered])
-        for doc_id, parsed in zip(ordered, parsed_all, strict=True):
-            _store_one(db, doc_id, parsed, registry, parser.name, stats)
-            if on_document:
-                on_document(1, len(texts[doc_id].split()))
+        queue.append(_Batch(ordered, texts, source.submit([texts[i] for i in ordered])))
+        while len(queue) > in_flight:
+            _store_batch(db, source, queue.popleft(), registry, stats, on_document)
+    while queue:
+        _store_batch(db, source, queue.popleft(), registry, stats, on_document)
     stats.seconds = time.perf_counter() - started
     return stats
 
 
+def _store_batch(db: Database, parser: Submitter, batch: _Batch, registry: SpeakerRegistry, stats: ProposeStats,
+                 on_document: Callable[[int, int], None] | None) -> None:
+    for doc_id, parsed in zip(batch.ids, _results(parser, batch), strict=True):
+        _store_one(db, doc_id, parsed, registry, parser.name, stats)
+        words = len(batch.texts[doc_id].split())
+        stats.input_words += words
+        if on_document:
+            on_document(1, words)
+
+
+STORE_ATTEMPTS = 3
+
+
 def _store_one(db: Database, doc_id: int, parsed: ParsedDocument | Exception, registry: SpeakerRegistry,
                parser_name: str, stats: ProposeStats) -> None:
+    if isinstance(parsed, Exception):
+        _store_failure(db, doc_id, parsed, stats)
+        return
+    result = propose(parsed, registry)
+    ids_before = {name: entry.id for name, entry in result.speakers.items()}
+    for attempt in range(1, STORE_ATTEMPTS + 1):
+        try:
+            with db.session() as session:
+                doc = session.get(Document, doc_id)
+                if doc is None:
+                    return  # deleted meanwhile
+                stored = store_result(session, doc, parsed, result, parser_name)
+            break
+        except IntegrityError:
+            # Another process created the same speaker at the same moment (the name is unique):
+            # the transaction is rolled back whole; read again and store the document again.
+            for name, entry in result.speakers.items():
+                entry.id = ids_before[name]  # ids given inside the rolled-back transaction are void
+            if attempt == STORE_ATTEMPTS:
+                raise
+    stats.proposals += stored
+    stats.documents += 1
+    stats.sentences += len(parsed.sentences)
+    stats.words += sum(len(s.words) for s in parsed.sentences)
+
+
+def _store_failure(db: Database, doc_id: int, error: Exception, stats: ProposeStats) -> None:
     with db.session() as session:
         doc = session.get(Document, doc_id)
         if doc is None:
             return
-        if isinstance(parsed, Exception):
-            doc.parse_error = f"{type(parsed).__name__}: {parsed}"[:2000]
-            stats.failed.append((doc.name, doc.parse_error))
-            return
-        result = propose(parsed, registry)
-        stats.proposals += store_result(session, doc, parsed, result, parser_name)
-        stats.documents += 1
-        stats.sentences += len(parsed.sentences)
-        stats.words += sum(len(s.words) for s in parsed.sentences)
+        doc.parse_error = f"{type(error).__name__}: {error}"[:2000]
+        stats.failed.append((doc.name, doc.parse_error))
 
 
 def stored_parse(session: Session, doc: Document) -> ParsedDocument:

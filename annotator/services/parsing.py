@@ -1,0 +1,80 @@
+"""How `annotator run`/`propose` parse: where (worker processes or this one), what (pre-filtered or all), how.
+
+The choices and their measured effect are in docs/scale.md.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.nlp.chunked import ChunkedParser, InProcess
+from annotator.nlp.testing import ENV_VAR as TEST_PARSER_ENV
+from annotator.nlp.workers import ParserSpec, WorkerPool, default_workers
+
+# Stanza batch sizes for the pipeline when we control it (see annotator.nlp.stanza_pipeline).
+GPU_BATCH_SIZES = {"depparse": 5000, "pos": 5000, "lemma": 5000, "tokenize": 256}
+
+
+@dataclass
+class ParsingSetup:
+    workers: int = 0  # 0: parse in this process
+    mode: str = "filter"  # "filter" or "all" (annotator.nlp.chunked.MODES)
+    granularity: str = "sentence"
+    models: Path | None = None
+    use_gpu: bool = False
+    threads: int = 0  # torch threads per parsing process; 0: the cores shared out among the workers
+    batch_sizes: dict[str, int] = field(default_factory=dict)
+    test_parser: str | None = None
+
+    @classmethod
+    def from_args(cls, args: Any) -> ParsingSetup:
+        """From the command line options (--models, --workers, --parse, --cpu) and the environment."""
+        from annotator.nlp.stanza_pipeline import FAST_BATCH_SIZES, cuda_available
+
+        test_parser = os.environ.get(TEST_PARSER_ENV) or None
+        models = None
+        if test_parser is None:
+            from annotator.nlp.models import resolve_models
+
+            models = resolve_models(getattr(args, "models", None)).directory  # a bad --models fails here, at once
+        use_gpu = not getattr(args, "cpu", False) and test_parser is None and cuda_available()
+        workers = getattr(args, "workers", None)
+        if workers is None:
+            workers = 1 if use_gpu else default_workers()  # one GPU: one process feeds it
+        return cls(workers=max(0, workers), mode=getattr(args, "parse", "filter"), models=models, use_gpu=use_gpu,
+                   batch_sizes=dict(GPU_BATCH_SIZES if use_gpu else FAST_BATCH_SIZES), test_parser=test_parser)
+
+    @property
+    def in_flight(self) -> int:
+        """Batches handed out ahead of the one being stored: one per worker keeps every worker busy."""
+        return self.workers
+
+    def spec(self) -> ParserSpec:
+        threads = self.threads or max(1, default_workers() // max(1, self.workers))
+        return ParserSpec(models=self.models, use_gpu=self.use_gpu, threads=threads, batch_sizes=self.batch_sizes,
+                          test_parser=self.test_parser)
+
+    @contextmanager
+    def open(self) -> Iterator[ChunkedParser]:
+        """The parser; worker processes are stopped at the end (at once on Ctrl-C or an error)."""
+        spec = self.spec()
+        if self.workers == 0:
+            parser = spec.build()
+            yield ChunkedParser(InProcess(parser), mode=self.mode, granularity=self.granularity)
+            return
+        pool = WorkerPool(spec, self.workers, name=self.describe())
+        try:
+            yield ChunkedParser(pool, mode=self.mode, granularity=self.granularity)
+        except BaseException:
+            pool.close(abort=True)
+            raise
+        pool.close()
+
+    def describe(self) -> str:
+        what = f"test parser {self.test_parser}" if self.test_parser else f"stanza {self.models}"
+        return f"{what}, {self.workers or 'no'} worker processes{', GPU' if self.use_gpu else ''}"
