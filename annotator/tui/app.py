@@ -76,6 +76,7 @@ class ReviewScreen(Screen[None]):
     DEFAULT_CSS = """
     ReviewScreen #progress { height: 1; background: $primary; color: $text; }
     ReviewScreen #meta { height: auto; padding: 0 1; background: $boost; }
+    ReviewScreen #progress, ReviewScreen #meta, ReviewScreen #notice { text-wrap: nowrap; text-overflow: ellipsis; }
     ReviewScreen #body { height: 1fr; padding: 0 1; }
     ReviewScreen #notice { height: 1; padding: 0 1; color: $warning; }
     """
