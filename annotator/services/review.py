@@ -403,6 +403,16 @@ class ReviewService:
                                          .order_by(Attribution.content_start, Attribution.id)))
             return DocumentView(doc.id, doc.name, sentences, attributions)
 
+    def document_id(self, names: Sequence[str]) -> int | None:
+        """The id of the one document named (by name or id), None unless exactly one matches."""
+        if len(names) != 1:
+            return None
+        name = names[0]
+        with self.db.sessions() as session:
+            ids = list(session.scalars(select(Document.id).where(
+                (Document.name == name) | (Document.id == (int(name) if name.isdigit() else -1))).limit(2)))
+        return ids[0] if len(ids) == 1 else None
+
     def progress(self, document_id: int | None = None) -> Progress:
         """Reviewed / total over the whole database and for one document."""
         # Plain counts, not GROUP BY status: count(*) and a range of the queue index are a

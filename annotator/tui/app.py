@@ -33,6 +33,7 @@ from annotator.tui.screens import (
     SpeakerPicker,
     SpeakersScreen,
 )
+from annotator.tui.selection import WordSelection, text_of
 from annotator.tui.widgets import LEGEND, TAG_STYLES, Paragraph, TextPane, display
 
 SelectMode = Literal["new", "set"]
@@ -89,9 +90,7 @@ class ReviewScreen(Screen[None]):
         self.item: ItemView | None = None
         self.editing: SpanName = "content"
         self.selecting: SelectMode | None = None
-        self.words: list[tuple[int, int]] = []
-        self.word_cursor = self.word_anchor = 0
-        self.marked: dict[SpanName, tuple[int, int]] = {}
+        self.sel: WordSelection | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -159,7 +158,7 @@ class ReviewScreen(Screen[None]):
         what = "NEW ATTRIBUTION" if self.selecting == "new" else f"SET {self.editing.upper()}"
         line.append(f"{what}: ←→ move, shift extends, c/v/o mark, enter save, esc cancel",
                     style=TAG_STYLES["selected"])
-        for name in self.marked:
+        for name in self.sel.marked if self.sel else ():
             line.append(f" {name} ✓", style=TAG_STYLES[name])
         return line
 
@@ -168,17 +167,13 @@ class ReviewScreen(Screen[None]):
         if item is None:
             return []
         marks: list[tuple[int, int, str]] = []
-        if self.selecting == "new":
-            marks += [(s, e, name) for name, (s, e) in self.marked.items()]
-        else:
+        if self.selecting != "new":
             for name in SPAN_NAMES:
                 span = item.span(name)
                 if span is not None:
                     marks.append((span.start, span.end, name))
-        if self.selecting and self.words:
-            lo, hi = sorted((self.word_anchor, self.word_cursor))
-            marks.append((self.words[lo][0], self.words[hi][1], "selected"))
-            marks.append((*self.words[self.word_cursor], "cursor"))
+        if self.selecting and self.sel:
+            marks += self.sel.marks(with_marked=self.selecting == "new")
         here = {s.index for s in item.sentences
                 if s.start < item.content.end and s.end > item.content.start}
         return [Paragraph(s.text, s.start, tuple(m for m in marks if m[0] < s.end and m[1] > s.start),
@@ -295,71 +290,52 @@ class ReviewScreen(Screen[None]):
         item = self.item
         if item is None or self.selecting:
             return
-        self.words = [w for s in item.sentences for w in s.words]
-        if not self.words:
-            self.notice("this text has no words to select")
-            return
         span = item.span(self.editing) if purpose == "set" else None
         at = item.content.start if span is None else span.start
-        self.word_cursor = next((n for n, w in enumerate(self.words) if w[1] > at), 0)
-        self.word_anchor = self.word_cursor
-        self.marked = {}
+        self.sel = WordSelection.starting_at([w for s in item.sentences for w in s.words], at)
+        if self.sel is None:
+            self.notice("this text has no words to select")
+            return
         self.selecting = purpose
         self.redraw()
         self.notice("select words: ← → move (← is forward in Arabic), shift to extend")
 
     def action_cursor(self, step: int, extend: bool) -> None:
-        if not self.selecting:
+        if not self.selecting or self.sel is None or self.item is None:
             return
-        self.word_cursor = max(0, min(len(self.words) - 1, self.word_cursor + step))
-        if not extend:
-            self.word_anchor = self.word_cursor
+        self.sel.move(step, extend)
         self.redraw()
-        lo, hi = sorted((self.word_anchor, self.word_cursor))
-        text = self.selected_text()
-        self.notice(f"selected {hi - lo + 1} word(s): {display(text, self.mode)}")
-
-    def selection(self) -> tuple[int, int]:
-        lo, hi = sorted((self.word_anchor, self.word_cursor))
-        return self.words[lo][0], self.words[hi][1]
-
-    def selected_text(self) -> str:
-        start, end = self.selection()
-        for s in self.item.sentences if self.item else ():
-            if s.start <= start and end <= s.end:
-                return s.text[start - s.start:end - s.start]
-        return ""
+        text = text_of(self.item.sentences, self.sel.span())
+        self.notice(f"selected {self.sel.size} word(s): {display(text, self.mode)}")
 
     def mark(self, which: SpanName) -> None:
         if self.selecting == "set":
             self.editing = which
             self.action_save_selection()
             return
-        self.marked[which] = self.selection()
-        self.word_anchor = self.word_cursor
+        if self.sel is None:
+            return
+        self.sel.mark(which)
         self.redraw()
-        self.notice(f"{which} marked; enter saves the new attribution" if "content" in self.marked
+        self.notice(f"{which} marked; enter saves the new attribution" if "content" in self.sel.marked
                     else f"{which} marked; mark the content (c) too")
 
     def action_save_selection(self) -> None:
-        item = self.item
-        if item is None or self.selecting is None:
+        item, sel = self.item, self.sel
+        if item is None or self.selecting is None or sel is None:
             return
         if self.selecting == "set":
-            span = self.selection()
+            span = sel.span()
             self.selecting = None
             self.decide(lambda i: self.service.set_span(i.id, i.version, self.editing, span))
             self.redraw()
             return
-        if "content" not in self.marked:
+        if "content" not in sel.marked:
             self.notice("mark the content first: select its words and press c")
             return
-        marked = dict(self.marked)
+        marked = dict(sel.marked)
         source = marked.get("source")
-        query = ""
-        if source is not None:
-            query = next((s.text[source[0] - s.start:source[1] - s.start] for s in item.sentences
-                          if s.start <= source[0] < s.end), "")
+        query = text_of(item.sentences, source) if source else ""
 
         def create(choice: SpeakerChoice | None) -> None:
             if choice is None:  # the picker was cancelled: keep the selection, save nothing
@@ -372,7 +348,6 @@ class ReviewScreen(Screen[None]):
                 self.notice(str(exc))
                 return
             self.selecting = None
-            self.marked = {}
             self.queue.goto(view.id)
             self.show(view.id, f"added #{view.id} ({view.type}; t to change)")
 
@@ -382,15 +357,28 @@ class ReviewScreen(Screen[None]):
     def action_cancel_selection(self) -> None:
         if self.selecting:
             self.selecting = None
-            self.marked = {}
             self.redraw()
             self.notice("selection cancelled")
 
     # ------------------------------------------------------------------ other screens
 
     def action_document(self) -> None:
-        if self.item is not None and not self.selecting:
-            self.app.push_screen(DocumentScreen(self.service, self.mode, self.item.document_id, self.item.id))
+        if self.selecting:
+            return
+        item = self.item
+        document_id = item.document_id if item else self.service.document_id(self.queue.filter.documents)
+        if document_id is None:
+            self.notice("no document to show: filter on one (/ doc:NAME) or open an item")
+            return
+
+        def back(_result: None) -> None:
+            if self.item is not None:
+                self.show(self.item.id)  # progress and the item may have changed there
+            else:
+                self.draw_progress()
+
+        self.app.push_screen(DocumentScreen(self.service, self.mode, document_id, item.id if item else None),
+                             back)
 
     def action_speakers(self) -> None:
         if self.selecting:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -16,6 +17,7 @@ from textual.widgets.option_list import Option
 from annotator.errors import AnnotatorError
 from annotator.services.review import DocumentView, ReviewService
 from annotator.tui.bidi import Mode
+from annotator.tui.selection import WordSelection, text_of
 from annotator.tui.widgets import LEGEND, Paragraph, TextPane, display
 
 # Every key of the app, by screen: the help screen shows this table.
@@ -62,6 +64,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     ]),
     ("Document view", [
         ("↑  ↓  pgup  pgdn", "scroll"),
+        ("n", "new attribution anywhere in the article: select words as above"),
         ("escape  d", "back"),
     ]),
 ]
@@ -198,12 +201,14 @@ class SpeakerPicker(ModalScreen[SpeakerChoice | None]):
         self.dismiss(None)
 
 
-def document_paragraphs(doc: DocumentView, current: int | None) -> list[Paragraph]:
+def document_paragraphs(doc: DocumentView, current: int | None,
+                        extra: Sequence[tuple[int, int, str]] = ()) -> list[Paragraph]:
     """Every sentence with every attribution marked; the current one in the review colours,
-    the others by attribute only; after each sentence, a note per attribution starting there."""
+    the others by attribute only; after each sentence, a note per attribution starting there.
+    ``extra`` adds marks of a word selection."""
     out: list[Paragraph] = []
     for s in doc.sentences:
-        spans: list[tuple[int, int, str]] = []
+        spans = [m for m in extra if m[0] < s.end and m[1] > s.start]
         notes: list[Paragraph] = []
         for a in doc.attributions:
             prefix = "" if a.id == current else "other_"
@@ -224,48 +229,148 @@ def document_paragraphs(doc: DocumentView, current: int | None) -> list[Paragrap
 
 
 class DocumentScreen(Screen[None]):
+    """The whole article; ``n`` selects words for an attribution the engine missed, anywhere in it."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,d", "back", "back"),
+        Binding("escape", "escape", "back"),
+        Binding("d", "back", show=False),
+        Binding("n", "new", "new attribution"),
+        Binding("left", "cursor(1, False)", show=False, priority=True),
+        Binding("right", "cursor(-1, False)", show=False, priority=True),
+        Binding("shift+left", "cursor(1, True)", show=False, priority=True),
+        Binding("shift+right", "cursor(-1, True)", show=False, priority=True),
+        Binding("c", "mark('content')", show=False),
+        Binding("v", "mark('cue')", show=False),
+        Binding("o", "mark('source')", show=False),
+        Binding("enter", "save", show=False),
         Binding("question_mark", "help", "help"),
     ]
     DEFAULT_CSS = """
-    DocumentScreen #doc-title { height: 1; background: $primary; color: $text; }
+    DocumentScreen #doc-title { height: 1; background: $primary; color: $text; text-wrap: nowrap; }
+    DocumentScreen #doc-notice { height: 1; padding: 0 1; color: $warning; text-wrap: nowrap; }
     DocumentScreen VerticalScroll { padding: 0 1; }
     """
 
     def __init__(self, service: ReviewService, mode: Mode, document_id: int, current: int | None) -> None:
         super().__init__()
         self.service, self.mode, self.document_id, self.current = service, mode, document_id, current
+        self.doc: DocumentView | None = None
+        self.sel: WordSelection | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="doc-title")
         with VerticalScroll(id="doc-body"):
             yield TextPane(self.mode, id="doc-text")
+        yield Static(id="doc-notice")
         yield Footer()
 
     def on_mount(self) -> None:
-        doc = self.service.document(self.document_id)
+        self.load()
+        self.query_one("#doc-body").focus()
+        doc = self.doc
+        current = next((a for a in doc.attributions if a.id == self.current), None) if doc else None
+        if current is not None:
+            self.call_after_refresh(self.scroll_to_offset, current.content[0])
+
+    def load(self) -> None:
+        self.doc = doc = self.service.document(self.document_id)
         progress = self.service.progress(self.document_id)
         title = Text(f" {doc.name} · {len(doc.attributions)} attributions · reviewed "
                      f"{progress.document_reviewed}/{progress.document_total} · ", no_wrap=True)
         title.append_text(LEGEND)
         self.query_one("#doc-title", Static).update(title)
-        paragraphs = document_paragraphs(doc, self.current)
-        self.query_one("#doc-text", TextPane).show(paragraphs)
-        self.query_one("#doc-body").focus()
-        current = next((a for a in doc.attributions if a.id == self.current), None)
-        if current is not None:
-            at = next((n for n, p in enumerate(paragraphs)
-                       if p.spans and p.start <= current.content[0] < p.start + len(p.text)), 0)
-            self.call_after_refresh(self.scroll_to_line, at)
+        self.draw()
 
-    def scroll_to_line(self, paragraph: int) -> None:
-        """Open at the attribution being reviewed, with a little of what comes before it."""
-        line = self.query_one("#doc-text", TextPane).line_of(paragraph)
-        self.query_one("#doc-body", VerticalScroll).scroll_to(y=max(line - 2, 0), animate=False)
+    def draw(self) -> None:
+        if self.doc is not None:
+            marks = self.sel.marks() if self.sel else []
+            self.query_one("#doc-text", TextPane).show(document_paragraphs(self.doc, self.current, marks))
+
+    def notice(self, message: str) -> None:
+        self.query_one("#doc-notice", Static).update(Text(message, no_wrap=True, overflow="ellipsis"))
+
+    def scroll_to_offset(self, offset: int, only_if_hidden: bool = False) -> None:
+        """Scroll to the sentence holding a document offset, with a little of what comes before it."""
+        pane = self.query_one("#doc-text", TextPane)
+        at = next((n for n, p in enumerate(pane.paragraphs)
+                   if not p.tags and p.start <= offset < p.start + len(p.text)), 0)
+        line = pane.line_of(at)
+        body = self.query_one("#doc-body", VerticalScroll)
+        if only_if_hidden and body.scroll_y <= line < body.scroll_y + body.size.height - 1:
+            return
+        body.scroll_to(y=max(line - 2, 0), animate=False)
+
+    # ------------------------------------------------------------------ adding an attribution
+
+    def action_new(self) -> None:
+        if self.doc is None or self.sel is not None:
+            return
+        current = next((a for a in self.doc.attributions if a.id == self.current), None)
+        words = [w for s in self.doc.sentences for w in s.words]
+        self.sel = WordSelection.starting_at(words, current.content[1] if current else 0)
+        if self.sel is None:
+            self.notice("this document has no words to select")
+            return
+        self.draw()
+        self.notice("NEW ATTRIBUTION: ←→ move (← forward), shift extends, c/v/o mark, enter save, esc cancel")
+
+    def action_cursor(self, step: int, extend: bool) -> None:
+        if self.sel is None or self.doc is None:
+            return
+        self.sel.move(step, extend)
+        self.draw()
+        text = text_of(self.doc.sentences, self.sel.span())
+        self.notice(f"selected {self.sel.size} word(s): {display(text, self.mode)}")
+        self.call_after_refresh(self.scroll_to_offset, self.sel.words[self.sel.cursor][0], True)
+
+    def action_mark(self, which: str) -> None:
+        if self.sel is None:
+            return
+        self.sel.mark(which)
+        self.draw()
+        self.notice(f"{which} marked; enter saves the new attribution" if "content" in self.sel.marked
+                    else f"{which} marked; mark the content (c) too")
+
+    def action_save(self) -> None:
+        sel, doc = self.sel, self.doc
+        if sel is None or doc is None:
+            return
+        if "content" not in sel.marked:
+            self.notice("mark the content first: select its words and press c")
+            return
+        marked = dict(sel.marked)
+        source = marked.get("source")
+
+        def create(choice: SpeakerChoice | None) -> None:
+            if choice is None:
+                self.notice("not saved yet: enter to choose a speaker again, escape to drop the selection")
+                return
+            try:
+                view = self.service.add(doc.id, marked["content"], cue=marked.get("cue"), source=source,
+                                        speaker_id=choice.speaker_id, new_speaker=choice.new_name)
+            except AnnotatorError as exc:
+                self.notice(str(exc))
+                return
+            self.sel = None
+            self.current = view.id
+            self.load()
+            self.notice(f"added #{view.id} ({view.type}); u in the review screen takes it back")
+
+        query = text_of(doc.sentences, source) if source else ""
+        self.app.push_screen(SpeakerPicker(self.service, self.mode, "speaker of the new attribution:", query),
+                             create)
+
+    def action_escape(self) -> None:
+        if self.sel is not None:
+            self.sel = None
+            self.draw()
+            self.notice("selection cancelled")
+            return
+        self.dismiss(None)
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        if self.sel is None:
+            self.dismiss(None)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())

@@ -316,3 +316,30 @@ def test_select_words_for_a_span_and_remove_a_span(rdb: Database) -> None:
     assert row.cue_start == row.proposed["cue_start"] and (row.cue_end or 0) > row.proposed["cue_end"]
     assert row.source_start is None and row.source_end is None
     assert [a for _, a in actions(rdb, holder[0])] == ["cue_set", "source_set"]
+
+
+def test_add_an_attribution_anywhere_from_the_document_view(rdb: Database) -> None:
+    """With nothing in the queue (all accepted filter), a filter on one document still opens it."""
+
+    async def scenario(pilot: Pilot[None], app: ReviewApp) -> None:
+        assert screen(app).item is None
+        await pilot.press("d")
+        assert isinstance(app.screen, DocumentScreen)
+        doc_screen = app.screen
+        await pilot.press("n", "left", "shift+left", "c", "enter")
+        assert isinstance(app.screen, SpeakerPicker)
+        app.screen.query_one("#query").value = "كاتب المقال"  # type: ignore[attr-defined]
+        await pilot.pause()
+        await pilot.press("enter")  # no such speaker: the first line makes one
+        assert doc_screen.sel is None and "added" in str(doc_screen.query_one("#doc-notice").render())
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReviewScreen)
+
+    drive(rdb, scenario, flt=QueueFilter(statuses=("accepted",), documents=("article_b.txt",)))
+    with rdb.sessions() as session:
+        added = session.scalars(select(Attribution).where(Attribution.origin == "human")).one()
+        assert added.document.name == "article_b.txt" and added.speaker is not None
+        assert added.speaker.name == "كاتب المقال"
+        words = [w for s in added.document.sentences for w in (s.words or [])]
+        assert added.content_start == words[1][6] and added.content_end == words[2][7]  # the 2nd and 3rd words
+    assert actions(rdb) == [("mona", "create")]
