@@ -37,3 +37,15 @@ def test_annotator_name_defaults_to_the_os_user(monkeypatch: pytest.MonkeyPatch)
     assert annotator_name(" mona ") == "mona"
     with pytest.raises(InputError):
         annotator_name("  ")
+
+
+def test_review_start_up_imports_no_nlp_library() -> None:
+    """`annotator review` must open fast: the CLI and the review app never load Stanza, torch or spaCy."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from annotator.cli import build_parser; build_parser(); "
+            "import annotator.tui.app, annotator.services.review; "
+            "print(sorted(m for m in ('torch', 'stanza', 'spacy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
