@@ -17,11 +17,12 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from annotator.lang.ar import lexicon
 from annotator.lang.ar.normalize import normalize
 
 CLITICS = "وفبلك"
 MIN_COUNT = 5  # rarer words are not worth a line
-RATIO = 0.5  # W is whole when count(R) < RATIO * count(W)
+RATIO = 0.1  # W is whole when count(R) < RATIO * count(W): وزير/زير yes, وأضاف/أضاف no
 WORD = re.compile("[\u0621-\u064a\u0640\u064b-\u0652]+")
 OUT = Path(__file__).resolve().parents[1] / "annotator" / "lang" / "ar" / "whole_words.txt"
 
@@ -45,7 +46,7 @@ def whole_words(counts: Counter[str]) -> list[str]:
         rest = word[1:]
         if word[0] == "ل" and rest.startswith("ل"):  # لل = ل + ال: always a clitic
             continue
-        if counts.get(rest, 0) < RATIO * n:
+        if counts.get(rest, 0) < RATIO * n and lexicon().verb(rest) is None:
             out.append(word)
     return sorted(out)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from annotator.engine.context import DocContext
+from annotator.engine.coref import build_entities
 from annotator.engine.proposal import Proposal, Span
 from annotator.engine.rules import RULE_OF_PREFIX, RULE_PRIORITY, RULES
 from annotator.engine.speakers import DocSpeakers, SpeakerEntry, SpeakerRegistry
@@ -60,7 +61,7 @@ def _order(p: Proposal) -> tuple[int, int]:
 
 
 def resolve_speakers(proposals: list[Proposal], ctx: DocContext, registry: SpeakerRegistry) -> DocumentResult:
-    doc_speakers = DocSpeakers(registry, lexicon())
+    doc_speakers = DocSpeakers(registry, lexicon(), entities=build_entities(ctx))
     doc_speakers.prime(_first_entity(p.source, ctx.text, registry).text(ctx.text)
                        for p in proposals if p.source is not None)
     out: list[Proposal] = []
@@ -93,7 +94,8 @@ def _resolve_one(p: Proposal, last: Proposal | None, ctx: DocContext,
         return None  # a report inside a direct quote with no speaker of its own is the quoted speaker's
     if p.source is not None:
         source = _first_entity(p.source, ctx.text, speakers.registry)
-        entry = speakers.resolve_mention(source.text(ctx.text), p.agreement if p.follows is None else None)
+        entry = speakers.resolve_mention(source.text(ctx.text), p.agreement if p.follows is None else None,
+                                         at=source.start)
         return replace(p, source=source, speaker=entry.name), entry
     entry, agreed = speakers.most_recent(p.agreement)
     if entry is None:

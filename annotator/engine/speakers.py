@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from annotator.engine.coref import DocEntities, generic_org_kind
 from annotator.lang.ar import Lexicon
 from annotator.lang.ar.normalize import name_key, normalize
 
@@ -130,12 +131,15 @@ class DocSpeakers:
     local: dict[str, SpeakerEntry] = field(default_factory=dict)  # surname key -> entry
     created: list[SpeakerEntry] = field(default_factory=list)
     titles: list[tuple[frozenset[str], SpeakerEntry]] = field(default_factory=list)  # title words -> person
+    entities: DocEntities | None = None  # who is who in this article (annotator.engine.coref)
 
-    def resolve_mention(self, mention: str, agreement: str | None) -> SpeakerEntry:
+    def resolve_mention(self, mention: str, agreement: str | None, at: int = 0) -> SpeakerEntry:
         mention = clean_mention(mention)
-        entry = self._match(mention)
+        entry, canonical = self._match(mention, at)
         if entry is None:
-            entry = self._create(mention)
+            entry = self._create(canonical or mention)
+            if canonical and canonical != mention:
+                self.registry.add_alias(entry, mention)
         self._learn_gender(entry, agreement)
         self._note(entry)
         return entry
@@ -148,23 +152,61 @@ class DocSpeakers:
             name = name_part(mention, self.lex)
             title = title_words(mention, name)
             if name and len(title) >= 1:
-                entry = self._match(name) or self._create(name)
-                self.titles.append((title, entry))
+                entry, canonical = self._match(name)
+                self.titles.append((title, entry or self._create(canonical or name)))
 
-    def _match(self, mention: str) -> SpeakerEntry | None:
-        """A mention with a personal name matches on the whole name only (كيم سي يون is not كيم جونغ أون);
-        one without matches aliases inside it (المتحدث باسم الكرملين) or a title seen in this document."""
-        whole = self.registry.by_key(mention)
+    def _match(self, mention: str, at: int = 0) -> tuple[SpeakerEntry | None, str | None]:
+        """(known entry, canonical name) for a mention; the entry is None when it must be created.
+
+        A mention with a personal name matches on the whole name, expanded to the fullest form in the
+        article (مشار -> رياك مشار; كيم سي يون is not كيم جونغ أون); a generic organisation mention takes
+        the organisation the article named (المحكمة -> محكمة العدل الأوروبية); a title takes the person
+        the article gives it to; otherwise aliases inside the mention (المتحدث باسم الكرملين).
+        """
+        whole = self.registry.by_key(mention) or self._known_full_name(mention)
         if whole is not None:
-            return whole
-        name = name_part(mention, self.lex)
+            return whole, None
+        ents = self.entities
+        if ents is not None and len(mention.split()) <= 2 and generic_org_kind(mention, self.lex) is None \
+                and not title_words(mention, None) & self.lex.titles:
+            full = ents.full_name(mention) or ents.expand(mention)  # البشير -> عمر البشير
+            if full != mention:
+                return self._local_lookup(mention) or self.registry.by_key(full), full
+        name = (ents.name_in(mention, self.lex) if ents else None) or name_part(mention, self.lex)
         if name:
-            return self._local_lookup(name) or self.registry.by_key(name)
+            canonical = (ents.full_name(name) or ents.expand(name) if ents else None) or name
+            entry = self._local_lookup(name) or self.registry.by_key(canonical) or self.registry.by_key(name)
+            return entry, canonical
+        if ents is not None:
+            org = self._org(mention, at, ents)
+            if org is not None:
+                return self.registry.by_key(org), org
+            person = ents.person_with_title(title_words(mention, None), at)
+            if person is not None:
+                canonical = ents.full_name(person) or ents.expand(person)
+                return self.registry.by_key(canonical) or self.registry.by_key(person), canonical
         title = title_words(mention, None)
         for words, entry in reversed(self.titles):
             if len(title) >= 2 and title <= words:
-                return entry
-        return self.registry.lookup(mention, prefer=self.seen)
+                return entry, None
+        return self.registry.lookup(mention, prefer=self.seen), None
+
+    def _org(self, mention: str, at: int, ents: DocEntities) -> str | None:
+        kind = generic_org_kind(mention, self.lex)
+        if kind is not None:
+            org = ents.org_of_kind(kind, at)
+            return org.canonical if org else None
+        return ents.fullest_org(mention)
+
+    def _known_full_name(self, mention: str) -> SpeakerEntry | None:
+        """A registry name of two words or more inside the mention (زعيم كوريا الشمالية كيم جونغ أون)."""
+        words = mention.split()
+        for n in range(min(len(words), MAX_NGRAM), 1, -1):
+            for i in range(len(words) - n + 1):
+                found = self.registry.by_key(" ".join(words[i:i + n]))
+                if found is not None:
+                    return found
+        return None
 
     def _local_lookup(self, name: str) -> SpeakerEntry | None:
         """A one-word name that is the first or last name of someone named fully in this document."""

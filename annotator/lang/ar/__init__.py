@@ -72,11 +72,15 @@ class Lexicon:
     # Verbal nouns that follow a cue as its content, never as its subject (أكد ضرورة …).
     content_nouns: frozenset[str] = frozenset()
     time_words: frozenset[str] = frozenset()
+    org_nouns: frozenset[str] = frozenset()
+    generic_org_nouns: frozenset[str] = frozenset()
 
     def verb(self, form: str, lemma: str = "") -> VerbCue | None:
         """The cue for a word, by normalised lemma or by surface form (the lemmatizer is not perfect)."""
         key = normalize(form)
         cue = self.verbs_by_form.get(key)
+        if cue is None and key[:1] in {"و", "ف"} and len(key) > 3:
+            cue = self.verbs_by_form.get(key[1:])  # وقالت left unsplit by the tokenizer
         if cue is None and lemma:
             cue = self.verbs_by_lemma.get(normalize(lemma))
         if cue is not None and cue.confidence <= 0:
@@ -128,6 +132,8 @@ def lexicon() -> Lexicon:
     lex.whole_words = frozenset(_read_words("whole_words.txt")) | lex.titles
     lex.content_nouns = frozenset(normalize(w) for w in cues.get("content_nouns") or [])
     lex.time_words = frozenset(normalize(w) for w in titles.get("time_words") or [])
+    lex.org_nouns = frozenset(normalize(w).removeprefix("ال") for w in titles.get("org_nouns") or [])
+    lex.generic_org_nouns = frozenset(normalize(w) for w in titles.get("generic_org_nouns") or [])
     lex.np_stoppers = lex.np_stoppers | lex.time_words
     return lex
 

@@ -1,0 +1,310 @@
+"""Who is who in one article: the names, titled people and organisations it mentions.
+
+Speakers are named by their fullest form in the article (the scheme's canonical entity): a source
+`مشار` is `رياك مشار` when the article names him so anywhere, `السفير الروسي` is the person an
+apposition gives that title to (`السفير الروسي لدى الأمم المتحدة فاسيلي نيبنزيا`), `المحكمة` is the court
+the article named (`محكمة العدل الأوروبية`), and `شركة غوغل` is `غوغل`. Found on surface words with the
+tagger's PROPN/X tags, the known names and the whole-word list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from annotator.engine.context import DocContext
+from annotator.engine.source import NAME_UPOS, Group, groups
+from annotator.lang.ar import Lexicon
+from annotator.lang.ar.normalize import name_key, normalize
+from annotator.lang.ar.quotes import QUOTE_CHARS
+
+NAME_GLUE = {"بن", "ابن", "بنت", "ابو", "عبد", "ال"}  # عبد اللطيف, أحمد بن دغر, أبو مازن
+TITLE_PREPOSITIONS = {"في", "لدى", "ل", "ب", "باسم", "اسم"}
+MAX_NAME_WORDS = 5
+MAX_TITLE_GROUPS = 8
+BOUND_SHARE = 0.75  # a neighbour found next to the name at least this often is part of it
+
+
+@dataclass(frozen=True)
+class Name:
+    text: str
+    start: int
+    keys: tuple[str, ...]  # name_key of each word
+
+
+@dataclass(frozen=True)
+class Titled:
+    title: frozenset[str]  # title words without the article
+    name: str
+    start: int
+
+
+@dataclass(frozen=True)
+class Org:
+    kind: str  # the organisation noun without the article: محكمه, وزاره, شركه
+    text: str
+    canonical: str
+    start: int
+
+
+@dataclass
+class DocEntities:
+    names: list[Name] = field(default_factory=list)
+    titled: list[Titled] = field(default_factory=list)
+    orgs: list[Org] = field(default_factory=list)
+    # The article as surface words (None at punctuation), for growing a short name to its full form.
+    words: list[Group | None] = field(default_factory=list)
+    lex: Lexicon | None = None
+
+    def expand(self, name: str) -> str:
+        """Grow a name with the words bound to it in this article: a word that only ever occurs right
+        before (or after) the name is part of it (مشار -> رياك مشار, كير -> سلفا كير, العماري -> لطفي العماري).
+        The tagger cannot tell foreign names from nouns; the article's own usage can."""
+        keys = [name_key(w) for w in name.split()]
+        if not keys or self.lex is None:
+            return name
+        occurrences = self._occurrences(keys)
+        if not occurrences:
+            return name
+        left = self._bound(occurrences, -1, len(keys))
+        right = self._bound(occurrences, +1, len(keys))
+        parts = name.split()
+        if left is not None:
+            parts.insert(0, left)
+        if right is not None and len(parts) < MAX_NAME_WORDS:
+            parts.append(right)
+        return " ".join(parts)
+
+    def _occurrences(self, keys: list[str]) -> list[int]:
+        n = len(keys)
+        return [i for i in range(len(self.words) - n + 1)
+                if all(self.words[i + k] is not None and name_key(self.words[i + k].text) == keys[k]  # type: ignore[union-attr]
+                       for k in range(n))]
+
+    def _bound(self, occurrences: list[int], side: int, length: int) -> str | None:
+        """A name-like neighbour (on one side) that never occurs anywhere in the article except next to
+        the name: سلفا before كير, رياك before مشار. The most frequent such neighbour wins."""
+        candidates: dict[str, tuple[int, str]] = {}
+        for i in occurrences:
+            j = i - 1 if side < 0 else i + length
+            g = self.words[j] if 0 <= j < len(self.words) else None
+            if g is not None and self._name_like(g):
+                count, text = candidates.get(name_key(g.text), (0, g.text))
+                candidates[name_key(g.text)] = (count + 1, text)
+        best: tuple[int, str] | None = None
+        for key, (count, text) in candidates.items():
+            total = sum(1 for g in self.words if g is not None and name_key(g.text) == key)
+            tagged_name = any(g is not None and name_key(g.text) == key and (g.upos in NAME_UPOS or g.whole)
+                              for g in self.words)
+            # Seen once, a plain noun is weak evidence (فرار مشار); a tagged name or a repeated pair is not.
+            strong = count >= 2 or (tagged_name and side < 0)
+            if strong and count >= BOUND_SHARE * total and (best is None or count > best[0]):
+                best = (count, text)
+        return best[1] if best else None
+
+    def _name_like(self, g: Group) -> bool:
+        assert self.lex is not None
+        key = g.key
+        if (len(g.words) > 1 and not g.whole) or key.startswith("ال") or len(key) < 2:
+            return False
+        if key[:1] == "و" and key not in self.lex.whole_words:
+            return False  # ومشار: a conjunction left attached
+        if key in self.lex.titles or key in self.lex.np_stoppers or key in self.lex.org_nouns \
+                or key in self.lex.content_nouns or key in NAME_GLUE or self.lex.verb(g.text) is not None:
+            return False
+        return g.upos in NAME_UPOS | {"NOUN"} and not any(ch.isdigit() for ch in key)
+
+    def full_name(self, name: str) -> str | None:
+        """The longest name in the article that holds this one as a run of words: مشار -> رياك مشار."""
+        keys = tuple(name_key(w) for w in name.split())
+        best: Name | None = None
+        for n in self.names:
+            if len(n.keys) > len(keys) and _holds(n.keys, keys) and (best is None or len(n.keys) > len(best.keys)):
+                best = n
+        return best.text if best else None
+
+    def name_in(self, mention: str, lex: Lexicon) -> str | None:
+        """The longest article name inside a mention (الناشطة أميرة عبد اللطيف -> أميرة عبد اللطيف), unless
+        a title or organisation noun governs it (رئيس كتلة نداء تونس names a party, not a person)."""
+        words = mention.split()
+        keys = tuple(name_key(w) for w in words)
+        best: Name | None = None
+        for n in self.names:
+            at = _index(keys, n.keys)
+            if at is None or (best is not None and len(n.keys) <= len(best.keys)):
+                continue
+            before = normalize(words[at - 1]) if at > 0 else ""
+            if before and not before.startswith("ال") and (before in lex.titles or before in lex.org_nouns):
+                continue
+            best = n
+        return best.text if best else None
+
+    def person_with_title(self, title: frozenset[str], at: int) -> str | None:
+        """The person the article gives this title to: the closest before ``at``, else the first after."""
+        found = [t for t in self.titled if title and title <= t.title]
+        before = [t for t in found if t.start <= at]
+        if before:
+            return before[-1].name
+        return found[0].name if found else None
+
+    def fullest_org(self, mention: str) -> str | None:
+        """صندوق الاستثمارات العامة -> صندوق الاستثمارات العامة السعودي, when the article says so."""
+        keys = tuple(name_key(w) for w in mention.split())
+        best = None
+        for o in self.orgs:
+            okeys = tuple(name_key(w) for w in o.text.split())
+            if okeys[:len(keys)] == keys and (best is None or len(o.text) > len(best.text)):
+                best = o
+        return best.canonical if best else None
+
+    def org_of_kind(self, kind: str, at: int) -> Org | None:
+        found = [o for o in self.orgs if o.kind == kind]
+        before = [o for o in found if o.start <= at]
+        if before:
+            return before[-1]
+        return found[0] if found else None
+
+
+def _holds(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
+    return _index(outer, inner) is not None
+
+
+def _index(outer: tuple[str, ...], inner: tuple[str, ...]) -> int | None:
+    n = len(inner)
+    return next((i for i in range(len(outer) - n + 1) if n and outer[i:i + n] == inner), None)
+
+
+def _glue(g: Group) -> bool:
+    return g.key in NAME_GLUE and not g.is_punct
+
+
+def _is_name(g: Group, ctx: DocContext) -> bool:
+    if g.is_punct or g.clitic is not None or g.text[:1] in QUOTE_CHARS or g.text[-1:] in QUOTE_CHARS:
+        return False
+    if g.whole and ctx.is_known_name(g.text):
+        return True
+    key = g.key
+    if key in ctx.lex.np_stoppers or key in ctx.lex.titles or ctx.lex.verb(g.text) is not None:
+        return False
+    if key[:1] == "و" and len(g.words) == 1 and key not in ctx.lex.whole_words:
+        return False  # ومشار: a conjunction the tokenizer left attached
+    return g.upos in NAME_UPOS
+
+
+def _name_runs(gs: list[Group], ctx: DocContext) -> list[tuple[int, int]]:
+    """[start, end) group ranges of names: PROPN/X runs, with glue words (عبد, بن) joining the next word."""
+    runs = []
+    i = 0
+    while i < len(gs):
+        j = i
+        while j < len(gs) and j - i < MAX_NAME_WORDS:
+            if _is_name(gs[j], ctx):
+                j += 1
+            elif _glue(gs[j]) and j + 1 < len(gs) and not gs[j + 1].is_punct:
+                j += 2  # عبد + اللطيف: the word after the glue is part of the name, whatever its tag
+            else:
+                break
+        if j > i:
+            runs.append((i, min(j, len(gs))))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def _apposition_end(gs: list[Group], start: int, end: int, ctx: DocContext) -> int:
+    """`، محمّد الأنور معروف،`: a name set off by commas runs to the closing comma, definite words and all."""
+    if start == 0 or gs[start - 1].text not in {"،", ","}:
+        return end
+    j = end
+    while j < len(gs) and j - start < MAX_NAME_WORDS and not gs[j].is_punct and gs[j].clitic is None \
+            and gs[j].key not in ctx.lex.np_stoppers and gs[j].head.upos != "VERB":
+        j += 1
+    return j if j < len(gs) and gs[j].text in {"،", ","} else end
+
+
+def _text(gs: list[Group], start: int, end: int, ctx: DocContext) -> str:
+    return ctx.text[gs[start].start:gs[end - 1].end]
+
+
+def _title_before(gs: list[Group], start: int, ctx: DocContext) -> frozenset[str] | None:
+    """Title words right before a name (through one comma and short prepositional phrases), if any
+    of them is a title word: `وزير تكنولوجيات الاتصال والاقتصاد الرقمي، محمّد الأنور معروف`."""
+    k = start - 1
+    if k >= 0 and gs[k].text in {"،", ","}:
+        k -= 1
+    words: list[str] = []
+    titled = False
+    while k >= 0 and len(words) < MAX_TITLE_GROUPS:
+        g = gs[k]
+        head = normalize(g.head.text)
+        if g.is_punct or (g.head.upos == "VERB" and not g.whole) or ctx.lex.verb(g.text) is not None:
+            break
+        if g.key in TITLE_PREPOSITIONS or g.clitic in {"و", "ب", "ل"} or g.upos in {"NOUN", "ADJ", "PROPN", "X"}:
+            titled = titled or head in ctx.lex.titles or g.key in ctx.lex.titles
+            if g.key not in TITLE_PREPOSITIONS:
+                words.append(_bare(name_key(g.head.text)))
+            k -= 1
+            continue
+        break
+    return frozenset(words) if titled and words else None
+
+
+def _bare(key: str) -> str:
+    return key[2:] if key.startswith("ال") and len(key) > 3 else key
+
+
+def _org_at(gs: list[Group], i: int, ctx: DocContext) -> Org | None:
+    """An organisation named with an indefinite head noun: محكمة العدل الأوروبية, شركة "غوغل"."""
+    g = gs[i]
+    kind = normalize(g.head.text) if g.clitic is None or g.whole else ""
+    if kind not in ctx.lex.org_nouns or kind.startswith("ال"):
+        return None
+    j = i + 1
+    while j < len(gs) and j - i <= 6:
+        nxt = gs[j]
+        if nxt.text in QUOTE_CHARS or nxt.text[:1] in QUOTE_CHARS:
+            j += 1
+            continue
+        if nxt.is_punct or nxt.clitic is not None or nxt.key in ctx.lex.np_stoppers \
+                or nxt.upos not in {"NOUN", "ADJ", "PROPN", "X"} or ctx.lex.verb(nxt.text) is not None:
+            break
+        j += 1
+    if j == i + 1:
+        return None
+    text = _text(gs, i, j, ctx).strip("".join(QUOTE_CHARS) + " ")
+    rest = _text(gs, i + 1, j, ctx).strip("".join(QUOTE_CHARS) + " ")
+    generic = kind in ctx.lex.generic_org_nouns and (gs[i + 1].upos in NAME_UPOS or gs[i + 1].text[:1] in QUOTE_CHARS)
+    return Org(_bare(kind), text, rest if generic else text, g.start)
+
+
+def build_entities(ctx: DocContext) -> DocEntities:
+    entities = DocEntities(lex=ctx.lex)
+    for sent in ctx.doc.sentences:
+        gs = groups(sent, ctx)
+        entities.words.extend(None if g.is_punct else g for g in gs)
+        entities.words.append(None)
+        for start, end in _name_runs(gs, ctx):
+            end = _apposition_end(gs, start, end, ctx)
+            text = _text(gs, start, end, ctx)
+            keys = tuple(name_key(w) for w in text.split())
+            if len(keys) >= 2:
+                entities.names.append(Name(text, gs[start].start, keys))
+            title = _title_before(gs, start, ctx)
+            if title:
+                entities.titled.append(Titled(title, text, gs[start].start))
+        for i in range(len(gs)):
+            org = _org_at(gs, i, ctx)
+            if org is not None:
+                entities.orgs.append(org)
+    return entities
+
+
+def generic_org_kind(mention: str, lex: Lexicon) -> str | None:
+    """المحكمة, الوزارة, الشركة الكورية الجنوبية: a definite organisation noun with no name."""
+    words = mention.split()
+    if not words:
+        return None
+    first = normalize(words[0])
+    if first.startswith("ال") and first[2:] in lex.org_nouns and len(words) <= 3:
+        return _bare(first)
+    return None
