@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from annotator.db import Database, Document
 from annotator.ingest import Article, Rejected
@@ -30,28 +30,36 @@ class IngestResult:
 
 
 def _store_batch(db: Database, batch: list[Article], result: IngestResult) -> None:
-    """One transaction per batch: a crash keeps whole batches, never half a document."""
+    """One transaction per batch: a crash keeps whole batches, never half a document.
+
+    The counts go into ``result`` only once the transaction is committed, so a batch that fails
+    and is stored again one by one is not counted twice.
+    """
+    added: list[Document] = []
+    known: list[int] = []
+    duplicates = 0
     with db.session() as session:
         hashes = [a.sha256 for a in batch]
         existing = dict(session.execute(select(Document.sha256, Document.id).where(Document.sha256.in_(hashes))).all())
         seen: set[str] = set()
-        new_docs = []
         for article in batch:
             digest = article.sha256
             if digest in existing or digest in seen:
-                result.duplicates += 1
+                duplicates += 1
                 if digest in existing:
-                    result.document_ids.append(existing[digest])
+                    known.append(existing[digest])
                 continue
             seen.add(digest)
-            new_docs.append(Document(
+            added.append(Document(
                 name=article.name, sha256=digest, text=article.text, source_path=article.source_path,
                 outlet=article.outlet, title=article.title, published=article.published, meta=article.meta,
             ))
-        session.add_all(new_docs)
+        session.add_all(added)
         session.flush()
-        result.document_ids.extend(d.id for d in new_docs)
-        result.added += len(new_docs)
+    result.duplicates += duplicates
+    result.document_ids.extend(known)
+    result.document_ids.extend(d.id for d in added)
+    result.added += len(added)
 
 
 def store_articles(db: Database, items: Iterable[Article | Rejected],
@@ -76,11 +84,25 @@ def store_articles(db: Database, items: Iterable[Article | Rejected],
 def _store_with_retry(db: Database, batch: list[Article], result: IngestResult) -> None:
     try:
         _store_batch(db, batch, result)
-    except IntegrityError:
-        # Another process stored one of these documents between our check and our insert:
-        # store the batch one by one so that only the duplicate is skipped.
+    except (IntegrityError, OperationalError) as exc:
+        if isinstance(exc, OperationalError) and not _is_conflict(exc):
+            raise
+        # Another process stored one of these documents between our check and our insert (or two
+        # processes inserting overlapping batches deadlocked): store the batch one by one so that
+        # only the duplicates are skipped. One document per transaction cannot deadlock.
         for article in batch:
-            try:
-                _store_batch(db, [article], result)
-            except IntegrityError:
-                result.duplicates += 1
+            for attempt in range(1, 4):
+                try:
+                    _store_batch(db, [article], result)
+                    break
+                except IntegrityError:
+                    continue  # stored by the other process meanwhile: the next try finds it
+                except OperationalError as again:
+                    if attempt == 3 or not _is_conflict(again):
+                        raise
+
+
+def _is_conflict(exc: OperationalError) -> bool:
+    """A deadlock or serialization failure (PostgreSQL) or a busy database (SQLite): worth a retry."""
+    code = getattr(exc.orig, "sqlstate", None) or ""
+    return code in {"40P01", "40001"} or "database is locked" in str(exc.orig)

@@ -162,8 +162,7 @@ def propose_documents(db: Database, parser: Parser | Submitter, *, ids: Sequence
     started = time.perf_counter()
     stats = ProposeStats()
     source = as_submitter(parser)
-    with db.session() as session:
-        ensure_seeded(session)
+    seed_registry(db)
     with db.sessions() as session:
         todo = pending_ids(session, redo=redo, ids=ids)
         registry = load_registry(session)
@@ -175,17 +174,17 @@ def propose_documents(db: Database, parser: Parser | Submitter, *, ids: Sequence
         ordered = [i for i in batch_ids if i in texts]
         queue.append(_Batch(ordered, texts, source.submit([texts[i] for i in ordered])))
         while len(queue) > in_flight:
-            _store_batch(db, source, queue.popleft(), registry, stats, on_document)
+            _store_batch(db, source, queue.popleft(), registry, stats, on_document, redo)
     while queue:
-        _store_batch(db, source, queue.popleft(), registry, stats, on_document)
+        _store_batch(db, source, queue.popleft(), registry, stats, on_document, redo)
     stats.seconds = time.perf_counter() - started
     return stats
 
 
 def _store_batch(db: Database, parser: Submitter, batch: _Batch, registry: SpeakerRegistry, stats: ProposeStats,
-                 on_document: Callable[[int, int], None] | None) -> None:
+                 on_document: Callable[[int, int], None] | None, redo: bool) -> None:
     for doc_id, parsed in zip(batch.ids, _results(parser, batch), strict=True):
-        _store_one(db, doc_id, parsed, registry, parser.name, stats)
+        _store_one(db, doc_id, parsed, registry, parser.name, stats, redo=redo)
         words = len(batch.texts[doc_id].split())
         stats.input_words += words
         if on_document:
@@ -195,8 +194,20 @@ def _store_batch(db: Database, parser: Submitter, batch: _Batch, registry: Speak
 STORE_ATTEMPTS = 3
 
 
+def seed_registry(db: Database) -> None:
+    """The seed speakers on first use; another process seeding at the same moment is fine."""
+    for attempt in range(1, STORE_ATTEMPTS + 1):
+        try:
+            with db.session() as session:
+                ensure_seeded(session)
+            return
+        except IntegrityError:
+            if attempt == STORE_ATTEMPTS:
+                raise
+
+
 def _store_one(db: Database, doc_id: int, parsed: ParsedDocument | Exception, registry: SpeakerRegistry,
-               parser_name: str, stats: ProposeStats) -> None:
+               parser_name: str, stats: ProposeStats, *, redo: bool = False) -> None:
     if isinstance(parsed, Exception):
         _store_failure(db, doc_id, parsed, stats)
         return
@@ -205,9 +216,11 @@ def _store_one(db: Database, doc_id: int, parsed: ParsedDocument | Exception, re
     for attempt in range(1, STORE_ATTEMPTS + 1):
         try:
             with db.session() as session:
-                doc = session.get(Document, doc_id)
-                if doc is None:
-                    return  # deleted meanwhile
+                # The row lock (PostgreSQL) makes a second process storing the same document wait,
+                # then see it parsed and leave it: no duplicate proposals from concurrent runs.
+                doc = session.get(Document, doc_id, with_for_update=True)
+                if doc is None or (not redo and doc.parsed_at is not None):
+                    return  # deleted, or stored by another process meanwhile
                 stored = store_result(session, doc, parsed, result, parser_name)
             break
         except IntegrityError:
@@ -243,8 +256,7 @@ def repropose_stored(db: Database, *, ids: Sequence[int] | None = None,
     """Run the rules again on stored parses (after a lexicon or rule change) without parsing again."""
     started = time.perf_counter()
     stats = ProposeStats()
-    with db.session() as session:
-        ensure_seeded(session)
+    seed_registry(db)
     with db.sessions() as session:
         query = select(Document.id).where(Document.parsed_at.is_not(None)).order_by(Document.id)
         if ids is not None:
