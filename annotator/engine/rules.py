@@ -26,6 +26,7 @@ COMMAS = {"،", ","}
 CLAUSE_WINDOW = 40  # words between a cue and its complementizer (subject, addressee, time, place)
 MIN_QUOTE_WORDS = 2  # a one-word quote is a name or a scare quote («داعش»), not a statement
 MIN_DIRECT_WORDS = 3  # a two-word quote mid-sentence is a nickname ("ماردونا السعودية")
+MIN_COLON_WORDS = 5  # قال: <at least a clause>
 SHORT_QUOTE_WORDS = 8  # a quote this short between a cue and its complementizer is a name or a title
 _FUSED_COMP = re.compile(r"^(ب?[أإا]نّ?)(?=\w)")
 _END_PUNCT = ".،,؛;:!؟?"
@@ -233,8 +234,8 @@ def _find_comp(sent: Sentence, pos: int, ctx: DocContext) -> tuple[int, int] | N
             if before in ctx.lex.non_report:
                 return None
             return i, start
-        if w.text in {".", "؟", "!"}:
-            return None
+        if w.text in {".", "؟", "!", ":", "："}:
+            return None  # after a colon come the words themselves (verb_colon, verb_quote)
         quote = next((q for q in ctx.quotes if q.open == w.start), None)
         if quote is not None:
             if not quote.balanced or quote_words(ctx.text, quote.inner) > SHORT_QUOTE_WORDS:
@@ -394,6 +395,48 @@ def verb_quote(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
             yield p
 
 
+def _colon_after(sent: Sentence, pos: int, ctx: DocContext) -> int | None:
+    """The colon that introduces the cue's words, within its clause (subject, relative clause, place)."""
+    for i in range(pos + 1, min(len(sent.words), pos + 1 + CLAUSE_WINDOW)):
+        w = sent.words[i]
+        if w.text in {":", "："}:
+            return i if not _inside_quote(ctx, w.start) else None
+        if w.text in {".", "؟", "!"} or _comp_start(w) is not None or (ctx.quote_at(w.start) is not None \
+                and any(q.open == w.start for q in ctx.quotes)):
+            return None
+        if w.upos == "VERB" and _verb_cue(sent, i, ctx) is not None:
+            return None
+    return None
+
+
+def verb_colon(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
+    """وأكد موفاز: أعرف جون بولتون …: a colon after the cue (and its source) with no quotation mark:
+    the rest of the clause is what was said (indirect, formally: no quotation marks)."""
+    for hit in verb_cues(sent, ctx) + participle_cues(sent, ctx):
+        if not (hit.cue.takes_quote or hit.cue.takes_comp):
+            continue
+        i = _colon_after(sent, hit.pos, ctx)
+        if i is None or ctx.quote_at(sent.words[i].end) is not None or i + 1 >= len(sent.words):
+            continue  # no colon, or وقال: “…” which is the quote rule's
+        start = sent.words[i + 1].start
+        comp = _comp_start(sent.words[i + 1])
+        if comp is not None:
+            start = comp  # قال: إن …
+        content = Span(start, clause_end(sent, start, ctx))
+        if len(ctx.text[content.start:content.end].split()) < MIN_COLON_WORDS:
+            continue  # كتب: هاني كمال الدين is a byline
+        if hit.participle:
+            source, follows = _shared_subject(sent, hit.pos, ctx), "sentence"
+        else:
+            source, follows = _source_for(sent, hit, ctx)
+            relayed = _relayed_source(sent, hit.pos, i, ctx)
+            if relayed is not None:
+                source, follows = relayed, None
+        p = _make(sent, ctx, hit, content, "verb_colon", hit.cue.confidence * 0.9, source, follows)
+        if p:
+            yield p
+
+
 def quote_then_verb(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
     """“…”، قال فلان: the sentence opens with the quote and the cue follows it."""
     words = sent.words
@@ -502,10 +545,12 @@ def _channel_source(sent: Sentence, after: int, ctx: DocContext) -> tuple[int, S
     words = sent.words
     if after < len(words) and words[after].upos == "VERB":
         after += 1
-    if after < len(words) and normalize(words[after].text) in {"ما", "ل"}:
+    while after < len(words) and normalize(words[after].text) in {"ما", "ل", "لما"}:
         after += 1
-    if after < len(words) and words[after].upos == "VERB":  # بحسب ما ذكرت
+    if after < len(words) and (words[after].upos == "VERB" or ctx.lex.verb(words[after].text)):  # بحسب ما ذكرت
         after += 1
+    while after < len(words) and (words[after].upos == "PRON" or normalize(words[after].text) in {"في", "عن"}):
+        after += 1  # وفقا لما ذكره X / بحسب ما ورد في X
     if after >= len(words):
         return None
     found = phrase_after(sent, after, ctx, allow_quotes=True)
@@ -529,7 +574,8 @@ def verb_noun(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
             continue
         w = sent.words[after]
         key = normalize(w.text)
-        if key not in ctx.lex.content_nouns and not (w.upos == "NOUN" and w.feat("Case") == "Acc"):
+        any_np = hit.cue.takes_any_np and w.upos in {"NOUN", "PROPN", "X", "DET"}
+        if not any_np and key not in ctx.lex.content_nouns and not (w.upos == "NOUN" and w.feat("Case") == "Acc"):
             continue
         if ctx.lex.participle(w.text) is not None:
             continue
@@ -639,6 +685,7 @@ def bare_quote(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
 RULES: tuple[Rule, ...] = (
     verb_complement,
     verb_quote,
+    verb_colon,
     quote_then_verb,
     verb_preposition,
     verb_noun,
@@ -652,5 +699,5 @@ RULE_OF_PREFIX = {
     "verb_comp": "verb_complement", "participle": "verb_complement", "verb_quote": "verb_quote",
     "participle_quote": "verb_quote", "quote_verb": "quote_then_verb", "verb_prep": "verb_preposition",
     "participle_prep": "verb_preposition", "verb_noun": "verb_noun", "channel": "channel_tag",
-    "headline": "headline_colon", "bare_quote": "bare_quote",
+    "headline": "headline_colon", "bare_quote": "bare_quote", "verb_colon": "verb_colon",
 }

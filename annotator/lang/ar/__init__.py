@@ -39,7 +39,11 @@ class VerbCue:
 
     @property
     def takes_noun(self) -> bool:
-        return "noun" in self.frames
+        return "noun" in self.frames or "np" in self.frames
+
+    @property
+    def takes_any_np(self) -> bool:
+        return "np" in self.frames
 
     def preps(self) -> list[tuple[str, bool]]:
         """(preposition, with_object) pairs of the nominal frames."""
