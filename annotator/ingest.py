@@ -9,10 +9,11 @@ import gzip
 import hashlib
 import json
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 from annotator.errors import InputError
 
@@ -97,10 +98,25 @@ def _first(record: dict[str, Any], names: Iterable[str]) -> tuple[str | None, An
     return None, None
 
 
-def _open_lines(path: Path) -> TextIO:
+def _open_bytes(path: Path) -> BinaryIO:
     if path.name.endswith(".gz"):
-        return gzip.open(path, "rt", encoding="utf-8", newline="")
-    return path.open("r", encoding="utf-8", newline="")
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
+
+
+def _lines(fh: BinaryIO, limit: int) -> Iterator[tuple[bytes, bool]]:
+    """(line, whole) pairs; a line longer than ``limit`` bytes comes back cut, ``whole`` False, and
+    the rest of it is skipped without being held in memory."""
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line, True
+            continue
+        while line and not line.endswith(b"\n"):  # skip to the end of this line
+            line = fh.readline(1 << 20)
+        yield b"", False
 
 
 def article_from_record(record: Any, where: str, fallback_name: str, text_field: str | None = None,
@@ -140,31 +156,51 @@ def _small(value: Any) -> bool:
 
 def read_jsonl(path: Path, text_field: str | None = None, id_field: str | None = None,
                max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | Rejected]:
+    """Articles from a JSON Lines file; a bad line is rejected with its reason and reading goes on.
+
+    Lines are read as bytes and decoded one by one, so one line that is not UTF-8 costs that line
+    only; a line over ``2 * max_bytes`` is skipped without being read into memory whole.
+    """
     try:
-        fh = _open_lines(path)
+        fh = _open_bytes(path)
     except OSError as exc:
         yield Rejected(str(path), f"cannot read: {exc.strerror or exc}")
         return
+    limit = max_bytes * 2 + 2  # JSON escapes make a line longer than its text
     with fh:
         lineno = 0
         try:
-            for lineno, line in enumerate(fh, start=1):  # noqa: B007 - lineno is used after the loop
+            for lineno, (raw, whole) in enumerate(_lines(fh, limit), start=1):
                 where = f"{path}:{lineno}"
-                if not line.strip():
+                if not whole:
+                    yield Rejected(where, f"line too large (over {limit / 1e6:.1f} MB; see --max-bytes)")
                     continue
-                if len(line) > max_bytes * 2:
-                    yield Rejected(where, f"line too large ({len(line) / 1e6:.1f} M characters)")
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield Rejected(where, f"malformed JSON ({exc.msg} at column {exc.colno})")
-                    continue
-                yield article_from_record(record, where, f"{path.name}:{lineno}", text_field, id_field, max_bytes)
-        except UnicodeDecodeError as exc:
-            yield Rejected(f"{path}:{lineno + 1}", f"not UTF-8 (byte {exc.start} of the line); stopped reading this file")
-        except (OSError, EOFError) as exc:  # a truncated .gz
+                item = _jsonl_item(raw, where, f"{path.name}:{lineno}", text_field, id_field, max_bytes)
+                if item is not None:
+                    yield item
+        except (OSError, EOFError, zlib.error) as exc:  # a truncated or corrupt .gz
             yield Rejected(f"{path}:{lineno + 1}", f"cannot read further: {exc}")
+
+
+def _jsonl_item(raw: bytes, where: str, fallback_name: str, text_field: str | None, id_field: str | None,
+                max_bytes: int) -> Article | Rejected | None:
+    if _blank(raw):
+        return None
+    try:
+        line = raw.decode("utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8")
+    except UnicodeDecodeError as exc:
+        return Rejected(where, f"not UTF-8 (byte {exc.start} of the line)")
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Rejected(where, f"malformed JSON ({exc.msg} at column {exc.colno})")
+    except RecursionError:
+        return Rejected(where, "malformed JSON (nested too deeply)")
+    return article_from_record(record, where, fallback_name, text_field, id_field, max_bytes)
+
+
+def _blank(raw: bytes) -> bool:
+    return not raw.strip()
 
 
 def _is_jsonl(path: Path) -> bool:

@@ -12,7 +12,8 @@ from annotator.services.documents import store_articles
 
 
 def add_input_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH", help=".txt files, folders of them, or JSON Lines (.jsonl, .jsonl.gz)")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help=".txt files, folders of them, or JSON Lines (.jsonl, .jsonl.gz)")
     p.add_argument("--text-field", help="JSONL field with the article text (default: text, content, body)")
     p.add_argument("--id-field", help="JSONL field with the document id (default: id, docno, doc_id, url)")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         result = store_articles(db, items)
     finally:
         db.dispose()
-    report_rejected(result.rejected)
+    report_rejected(result.rejected, limit=len(result.rejected))  # every one, with its reason
     if args.json:
         print_json(result.as_dict())
     else:

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     db = database(args)
     try:
         ingested = store_articles(db, items)
-        report_rejected(ingested.rejected)
+        report_rejected(ingested.rejected, limit=len(ingested.rejected))  # every one, with its reason
         # Parse what these inputs hold and is not parsed yet (a rerun resumes where it stopped).
         stats = run_propose(db, args, ids=sorted(set(ingested.document_ids)))
     finally:
