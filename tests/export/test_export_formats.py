@@ -79,6 +79,9 @@ def test_citron_folder_and_stream(built_db: str, db: Database, tmp_path: Path,
     assert export(built_db, "--format", "citron") == 0
     streamed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert sum(len(d["quotes"]) for d in streamed) == 3  # accepted + corrected
+    lines = tmp_path / "citron.jsonl"  # a .jsonl --out: one citron document a line
+    assert export(built_db, "--format", "citron", "--out", str(lines)) == 0
+    assert [json.loads(line) for line in lines.read_text(encoding="utf-8").splitlines()] == streamed
 
 
 def test_brat_standoff_parses_and_matches_text(built_db: str, tmp_path: Path) -> None:
