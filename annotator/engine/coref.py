@@ -272,9 +272,26 @@ def _org_at(gs: list[Group], i: int, ctx: DocContext) -> Org | None:
     if j == i + 1:
         return None
     text = _text(gs, i, j, ctx).strip("".join(QUOTE_CHARS) + " ")
-    rest = _text(gs, i + 1, j, ctx).strip("".join(QUOTE_CHARS) + " ")
-    generic = kind in ctx.lex.generic_org_nouns and (gs[i + 1].upos in NAME_UPOS or gs[i + 1].text[:1] in QUOTE_CHARS)
-    return Org(_bare(kind), text, rest if generic else text, g.start)
+    canonical = text
+    if kind in ctx.lex.generic_org_nouns:
+        canonical = _name_after_generic(gs, i + 1, j, ctx) or text
+    return Org(_bare(kind), text, canonical, g.start)
+
+
+def _name_after_generic(gs: list[Group], start: int, end: int, ctx: DocContext) -> str | None:
+    """شركة غوغل -> غوغل, شركة "سامسونج" الكورية -> سامسونج; شركة النفط الوطنية has no name of its own."""
+    first = gs[start]
+    if first.text[:1] in QUOTE_CHARS:
+        close = next((k for k in range(start + 1, end + 1) if k < len(gs) and gs[k].text[-1:] in QUOTE_CHARS), None)
+        if close is None:
+            return None
+        return _text(gs, start, close + 1, ctx).strip("".join(QUOTE_CHARS) + " ")
+    if first.key.startswith("ال"):
+        return None
+    k = start + 1
+    while k < end and gs[k].upos in NAME_UPOS and first.upos in NAME_UPOS and not gs[k].key.startswith("ال"):
+        k += 1
+    return _text(gs, start, k, ctx)
 
 
 def build_entities(ctx: DocContext) -> DocEntities:
@@ -296,7 +313,34 @@ def build_entities(ctx: DocContext) -> DocEntities:
             org = _org_at(gs, i, ctx)
             if org is not None:
                 entities.orgs.append(org)
+        _titled_names(gs, ctx, entities)
     return entities
+
+
+def _titled_names(gs: list[Group], ctx: DocContext, entities: DocEntities) -> None:
+    """Names the tagger missed, found by position: right after a definite title (الممثل ياسر مدخلي) or in
+    a comma apposition after a title phrase (مسؤولة العلاقات العامة في المكتب، ميشيل لي،)."""
+    for i, g in enumerate(gs):
+        after_title = g.key in ctx.lex.titles and g.key.startswith("ال")
+        after_comma = g.text in {"،", ","} and _title_before(gs, i + 1, ctx) is not None
+        if not (after_title or after_comma):
+            continue
+        k = i + 1
+        while k < len(gs) and k - i <= 3 and not gs[k].is_punct and gs[k].clitic is None \
+                and not gs[k].key.startswith("ال") and gs[k].key not in ctx.lex.titles \
+                and gs[k].key not in ctx.lex.np_stoppers and gs[k].key not in ctx.lex.org_nouns \
+                and gs[k].head.upos in NAME_UPOS | {"NOUN", "ADJ"} and ctx.lex.verb(gs[k].text) is None:
+            k += 1
+        if k == i + 1 or (after_comma and (k >= len(gs) or gs[k].text not in {"،", ","})):
+            continue
+        end = _apposition_end(gs, i + 1, k, ctx) if after_comma else k
+        text = _text(gs, i + 1, end, ctx)
+        keys = tuple(name_key(w) for w in text.split())
+        if len(keys) >= 2 and not any(n.keys == keys for n in entities.names):
+            entities.names.append(Name(text, gs[i + 1].start, keys))
+        title = _title_before(gs, i + 1, ctx) if after_comma else frozenset({_bare(name_key(g.text))})
+        if title:
+            entities.titled.append(Titled(title, text, gs[i + 1].start))
 
 
 def generic_org_kind(mention: str, lex: Lexicon) -> str | None:

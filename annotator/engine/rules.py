@@ -70,6 +70,8 @@ def _verb_cue(sent: Sentence, pos: int, ctx: DocContext) -> VerbCue | None:
         return None  # بوصفها, ليقول: a preposition never attaches to a reporting verb in the past
     if w.feat("Person") == "1" or w.feat("Voice") == "Pass" or _negated(sent, pos):
         return None  # first-person speech inside a quote, agentless passives, negated reports
+    if cue.past_only and w.feat("Aspect") == "Imp":
+        return None  # يرى, يعتبر: an opinion held, not a statement made
     return cue
 
 

@@ -166,6 +166,8 @@ def _apposition_end(gs: list[Group], comma: int, ctx: DocContext) -> int | None:
     nxt = gs[j]
     if nxt.text in COMMAS or (_stops(nxt, ctx) and nxt.key in COMPLEMENTIZERS) or nxt.text in QUOTE_CHARS | {":"}:
         return j
+    if ctx.lex.verb(nxt.text, nxt.head.lemma) is not None:
+        return j  # SVO: الرئيس التركي، رجب طيب أردوغان انتقد …
     return None
 
 

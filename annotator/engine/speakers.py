@@ -163,7 +163,7 @@ class DocSpeakers:
         the organisation the article named (المحكمة -> محكمة العدل الأوروبية); a title takes the person
         the article gives it to; otherwise aliases inside the mention (المتحدث باسم الكرملين).
         """
-        whole = self.registry.by_key(mention) or self._known_full_name(mention)
+        whole = self.registry.by_key(mention) or self._known_full_name(mention) or self._unnamed(mention)
         if whole is not None:
             return whole, None
         ents = self.entities
@@ -197,6 +197,12 @@ class DocSpeakers:
             org = ents.org_of_kind(kind, at)
             return org.canonical if org else None
         return ents.fullest_org(mention)
+
+    def _unnamed(self, mention: str) -> SpeakerEntry | None:
+        """مصدر مطلع مختص, مصادر طبية: an unnamed source is the registry's unnamed speaker of that word."""
+        words = mention.split()
+        entry = self.registry.by_key(words[0]) if words else None
+        return entry if entry is not None and entry.kind == "unnamed" else None
 
     def _known_full_name(self, mention: str) -> SpeakerEntry | None:
         """A registry name of two words or more inside the mention (زعيم كوريا الشمالية كيم جونغ أون)."""

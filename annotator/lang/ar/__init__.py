@@ -28,6 +28,7 @@ class VerbCue:
     lemma: str  # the entry's key, as written in cues.yaml
     frames: tuple[str, ...]
     confidence: float
+    past_only: bool = False
 
     @property
     def takes_comp(self) -> bool:
@@ -120,9 +121,11 @@ def lexicon() -> Lexicon:
     titles = _load_yaml("titles.yaml")
     lex = Lexicon()
     for lemma, spec in (cues.get("verbs") or {}).items():
-        cue = VerbCue(lemma, tuple(spec.get("frames", [])), float(spec.get("confidence", 0.8)))
+        cue = VerbCue(lemma, tuple(spec.get("frames", [])), float(spec.get("confidence", 0.8)),
+                      bool(spec.get("past_only", False)))
         lex.verbs_by_lemma[normalize(lemma)] = cue
-        for form in _verb_forms(lemma, list(spec.get("present", []))):
+        present = [] if cue.past_only else list(spec.get("present", []))
+        for form in _verb_forms(lemma, present):
             lex.verbs_by_form.setdefault(form, cue)
     for stem, spec in (cues.get("participles") or {}).items():
         verb = lex.verbs_by_lemma[normalize(spec["verb"])]
