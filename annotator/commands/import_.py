@@ -13,15 +13,18 @@ from annotator.errors import ExitCode
 from annotator.export.jsonl import read_numbered
 from annotator.services.importer import import_records
 
+DESCRIPTION = """\
+Import attributions from a JSONL file written by `annotator export` (or by hand in the same schema).
+Documents are found by doc_sha256, else by name; records for unknown documents are reported and
+skipped (exit 3). An attribution with the same content span is updated, otherwise one is created
+(origin import); importing the same file twice adds nothing."""
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = subcommand(sub, "import", "import attributions from a JSONL file (the export schema)", """
         annotator import gold.jsonl                       documents must already be stored (annotator ingest)
         annotator --db fresh.db import gold.jsonl --json
-    """, description="Import attributions from a JSONL file written by `annotator export` (or by hand in "
-        "the same schema). Documents are found by doc_sha256, else by name; records for unknown documents "
-        "are reported and skipped (exit 3). An attribution with the same content span is updated, otherwise "
-        "one is created (origin import); importing the same file twice adds nothing.")
+    """, description=DESCRIPTION)
     p.add_argument("file", metavar="FILE.jsonl", help="JSON Lines file, one attribution a line (.gz too)")
     add_json_flag(p)
     p.set_defaults(func=run)
