@@ -427,6 +427,7 @@ def verb_colon(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
         content = Span(start, clause_end(sent, start, ctx))
         if len(ctx.text[content.start:content.end].split()) < MIN_COLON_WORDS:
             continue  # كتب: هاني كمال الدين is a byline
+        follows: str | None
         if hit.participle:
             source, follows = _shared_subject(sent, hit.pos, ctx), "sentence"
         else:
@@ -604,6 +605,8 @@ def channel_tag(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
         cue_end_word, source = found
         cue = Span(words[i].start, words[max(i, cue_end_word - 1)].end)
         if at_start:
+            if any(_verb_cue(sent, k, ctx) for k in range(cue_end_word + 1, len(words))):
+                return  # وبحسب رويترز، فقد ذكرت الوزارة أن …: the verb rule has the statement
             content = _content_after_tag(sent, source, ctx)
         else:
             if any(_verb_cue(sent, k, ctx) for k in range(i)):

@@ -13,6 +13,7 @@ from annotator.lang.ar import lexicon
 from annotator.nlp.types import ParsedDocument
 
 BARE_QUOTE_REACH = 2  # sentences a continuing quote may be from the last attribution
+MIN_UNRESOLVED_CONFIDENCE = 0.45  # below this, a proposal with no speaker at all is dropped
 
 
 @dataclass
@@ -99,6 +100,8 @@ def _resolve_one(p: Proposal, last: Proposal | None, ctx: DocContext,
         return replace(p, source=source, speaker=entry.name), entry
     entry, agreed = speakers.most_recent(p.agreement)
     if entry is None:
+        if p.confidence * 0.5 < MIN_UNRESOLVED_CONFIDENCE:
+            return None  # nobody named, nobody before: a generic "it is said", not worth a reviewer's time
         return p.with_speaker(None, round(p.confidence * 0.5, 3)), None
     speakers.note(entry)
     factor = 0.9 if agreed else 0.7

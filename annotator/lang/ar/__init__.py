@@ -18,7 +18,7 @@ COMPLEMENTIZERS = frozenset(normalize(w) for w in ("إن", "أن", "أنّ", "إ
 # Complementizers with a fused pronoun (أنها ستبدأ): the pronoun belongs to the content.
 FUSED_COMPLEMENTIZERS = ("بأن", "إن", "أن")
 PAST_SUFFIXES = ("", "ت", "وا", "ا", "تا", "ن", "تم")
-PRESENT_PREFIXES = ("ي", "ت", "ن", "ا")
+PRESENT_PREFIXES = ("ي", "ت")  # third person only: first-person speech is never an attribution
 PRESENT_SUFFIXES = ("", "ون", "ان", "ن", "ين")
 PARTICIPLE_SUFFIXES = ("ا", "", "ه", "ين", "ات", "ون", "تين", "ان")
 
@@ -88,6 +88,8 @@ class Lexicon:
             cue = self.verbs_by_form.get(key[1:])  # وقالت left unsplit by the tokenizer
         if cue is None and lemma:
             cue = self.verbs_by_lemma.get(normalize(lemma))
+            if cue is not None and cue.past_only:
+                return None  # known only by its lemma: maybe the present tense (يعتبر)
         if cue is not None and cue.confidence <= 0:
             return None
         return cue
