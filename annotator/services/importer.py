@@ -9,6 +9,7 @@ attribution leaves a Decision row (action ``import``) with the values before and
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -55,20 +56,35 @@ class _Lookup:
         self.docs: dict[tuple[str, str], int | str] = {}  # ("sha"|"name", key) -> id or why not
         self.speakers: dict[str, int] = {}
 
-    def document(self, session: Session, rec: dict[str, Any]) -> int | str:
+    @staticmethod
+    def key(rec: dict[str, Any]) -> tuple[str, str]:
         sha = rec.get("doc_sha256")
-        key = ("sha", sha) if sha else ("name", rec["doc"])
-        if key not in self.docs:
-            column = Document.sha256 if sha else Document.name
-            ids = list(session.scalars(select(Document.id).where(column == key[1]).limit(2)))
-            if not ids:
-                self.docs[key] = (f"document {rec['doc']!r} is not in the database" +
-                                  (" (no document with this doc_sha256)" if sha else ""))
-            elif len(ids) > 1:
-                self.docs[key] = f"several documents are named {rec['doc']!r}: add doc_sha256 to the records"
-            else:
-                self.docs[key] = ids[0]
-        return self.docs[key]
+        return ("sha", sha) if sha else ("name", rec["doc"])
+
+    def prefetch(self, session: Session, records: Iterable[dict[str, Any]]) -> None:
+        """Look up a batch's new documents in a few queries instead of one per document."""
+        wanted = {self.key(r) for r in records} - self.docs.keys()
+        for kind, column in (("sha", Document.sha256), ("name", Document.name)):
+            values = sorted(v for k, v in wanted if k == kind)
+            found: dict[str, list[int]] = defaultdict(list)
+            for at in range(0, len(values), 500):  # well under SQLite's limit on query parameters
+                query = select(Document.id, column).where(column.in_(values[at:at + 500]))
+                for doc_id, value in session.execute(query):
+                    found[value].append(doc_id)
+            for value in values:
+                ids = found.get(value, [])
+                self.docs[(kind, value)] = ids[0] if len(ids) == 1 else ("ambiguous" if ids else "missing")
+
+    def document(self, rec: dict[str, Any]) -> int | str:
+        """The document's id, or why there is none (after :meth:`prefetch`)."""
+        key = self.key(rec)
+        found = self.docs[key]
+        if found == "missing":
+            return f"document {rec['doc']!r} is not in the database" + (
+                " (no document with this doc_sha256)" if key[0] == "sha" else "")
+        if found == "ambiguous":
+            return f"several documents are named {rec['doc']!r}: add doc_sha256 to the records"
+        return found
 
     def speaker(self, session: Session, name: str, result: ImportResult) -> int:
         if name not in self.speakers:
@@ -152,18 +168,19 @@ def _import_batch(db: Database, batch: list[tuple[str, dict[str, Any]]], lookup:
                   result: ImportResult) -> None:
     """One transaction per batch: a crash keeps whole batches, and running again finishes the rest."""
     with db.session() as session:
-        texts: dict[int, str] = {}
-        existing: dict[int, Existing] = {}
+        lookup.prefetch(session, (rec for _, rec in batch))
+        doc_ids = {d for d in (lookup.document(rec) for _, rec in batch) if isinstance(d, int)}
+        texts = dict(session.execute(select(Document.id, Document.text).where(Document.id.in_(doc_ids))).all())
+        existing: dict[int, Existing] = defaultdict(dict)
+        rows = session.scalars(select(Attribution).where(Attribution.document_id.in_(doc_ids))
+                               .order_by(Attribution.id.desc()))
+        for a in rows:
+            existing[a.document_id][(a.content_start, a.content_end)] = a  # the lowest id wins
         for where, rec in batch:
-            doc_id = lookup.document(session, rec)
+            doc_id = lookup.document(rec)
             if isinstance(doc_id, str):
                 result.skipped.append((where, doc_id))
                 continue
-            if doc_id not in texts:
-                texts[doc_id] = session.scalar(select(Document.text).where(Document.id == doc_id)) or ""
-                rows = session.scalars(select(Attribution).where(Attribution.document_id == doc_id)
-                                       .order_by(Attribution.id.desc()))
-                existing[doc_id] = {(a.content_start, a.content_end): a for a in rows}  # lowest id wins
             reason = _span_problem(texts[doc_id], rec) or (None if rec.get("type") else "no 'type'")
             if reason:
                 result.skipped.append((where, reason))
