@@ -38,6 +38,16 @@ def clean_mention(text: str) -> str:
     return text.strip(_PUNCT)
 
 
+def generic_name(text: str, lex: Lexicon) -> bool:
+    """A definite common noun phrase with no name in it (التقرير, الشركة الكورية, المتحدث باسم): it names
+    nobody outside its own article."""
+    words = _mention_words(text)
+    if not words or name_part(text, lex) is not None:
+        return False
+    first = normalize(words[0])
+    return first.startswith("ال") and len(words) <= 4
+
+
 def _mention_words(mention: str) -> list[str]:
     return [w for w in (w.strip(_PUNCT) for w in clean_mention(mention).split()) if w]
 
@@ -79,10 +89,13 @@ class SpeakerRegistry:
         for e in entries:
             self.add(e)
 
-    def add(self, entry: SpeakerEntry) -> SpeakerEntry:
+    def add(self, entry: SpeakerEntry, *, index: bool = True) -> SpeakerEntry:
+        """Register an entry; ``index=False`` keeps it out of matching (a generic mention such as
+        الشركة الكورية means a different company in every article)."""
         self.entries.append(entry)
-        for key in entry.match_keys():
-            self._by_key.setdefault(key, []).append(entry)
+        if index:
+            for key in entry.match_keys():
+                self._by_key.setdefault(key, []).append(entry)
         return entry
 
     def add_alias(self, entry: SpeakerEntry, alias: str) -> None:
@@ -132,6 +145,7 @@ class DocSpeakers:
     created: list[SpeakerEntry] = field(default_factory=list)
     titles: list[tuple[frozenset[str], SpeakerEntry]] = field(default_factory=list)  # title words -> person
     entities: DocEntities | None = None  # who is who in this article (annotator.engine.coref)
+    generic: dict[str, SpeakerEntry] = field(default_factory=dict)  # generic mentions, this article only
 
     def resolve_mention(self, mention: str, agreement: str | None, at: int = 0) -> SpeakerEntry:
         mention = clean_mention(mention)
@@ -163,7 +177,8 @@ class DocSpeakers:
         the organisation the article named (المحكمة -> محكمة العدل الأوروبية); a title takes the person
         the article gives it to; otherwise aliases inside the mention (المتحدث باسم الكرملين).
         """
-        whole = self.registry.by_key(mention) or self._known_full_name(mention) or self._unnamed(mention)
+        whole = self.generic.get(name_key(mention)) or self.registry.by_key(mention) \
+            or self._known_full_name(mention) or self._unnamed(mention)
         if whole is not None:
             return whole, None
         ents = self.entities
@@ -220,6 +235,17 @@ class DocSpeakers:
         return self.local.get(name_key(words[0])) if len(words) == 1 else None
 
     def _create(self, mention: str) -> SpeakerEntry:
+        if generic_name(mention, self.lex):
+            key = name_key(mention)
+            entry = self.generic.get(key)
+            if entry is None:
+                entry = self.generic[key] = SpeakerEntry(mention, kind="unknown")
+                self.registry.add(entry, index=False)
+                self.created.append(entry)
+            return entry
+        return self._create_named(mention)
+
+    def _create_named(self, mention: str) -> SpeakerEntry:
         name = name_part(mention, self.lex)
         canonical = name if name and len(name.split()) >= 1 and name != mention and _looks_like_name(name) \
             else mention

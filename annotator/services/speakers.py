@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session, selectinload
 from annotator.db import Speaker, SpeakerAlias
 from annotator.db.models import SPEAKER_KINDS
 from annotator.engine import SpeakerEntry, SpeakerRegistry
+from annotator.engine.speakers import generic_name
 from annotator.errors import InputError
-from annotator.lang.ar import seed_speakers
+from annotator.lang.ar import lexicon, seed_speakers
 from annotator.lang.ar.normalize import name_key
 
 
@@ -20,9 +21,13 @@ def load_registry(session: Session) -> SpeakerRegistry:
     rows = session.scalars(
         select(Speaker).where(Speaker.merged_into_id.is_(None)).options(selectinload(Speaker.aliases))
     ).all()
-    return SpeakerRegistry(
-        SpeakerEntry(s.name, s.kind, s.gender, {a.alias for a in s.aliases}, id=s.id) for s in rows
-    )
+    registry = SpeakerRegistry()
+    lex = lexicon()
+    for s in rows:
+        entry = SpeakerEntry(s.name, s.kind, s.gender, {a.alias for a in s.aliases}, id=s.id)
+        # A generic phrase some article used (الشركة الكورية) must not capture mentions in other articles.
+        registry.add(entry, index=s.kind != "unknown" or not generic_name(s.name, lex))
+    return registry
 
 
 def ensure_seeded(session: Session) -> None:
