@@ -156,3 +156,12 @@ def test_html_escapes_names() -> None:
               "agreement": {"annotators": [], "pairs": []}}
     page = html.render(report)
     assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page and "&lt;db&gt;" in page
+
+
+def test_empty_database(db: Database) -> None:
+    with db.sessions() as session:
+        report = compute_report(session)
+    assert report["coverage"]["totals"]["found"] == 0 and report["quality"]["overall"]["precision"] is None
+    assert report["agreement"] == {"annotators": [], "pairs": []}
+    page = html.render(report)
+    assert 'data-chart="speakers"' in page and 'id="agreement-note"' in page
