@@ -27,7 +27,8 @@ CLAUSE_WINDOW = 40  # words between a cue and its complementizer (subject, addre
 MIN_QUOTE_WORDS = 2  # a one-word quote is a name or a scare quote («داعش»), not a statement
 MIN_DIRECT_WORDS = 3  # a two-word quote mid-sentence is a nickname ("ماردونا السعودية")
 MIN_COLON_WORDS = 5  # قال: <at least a clause>
-SHORT_QUOTE_WORDS = 8  # a quote this short between a cue and its complementizer is a name or a title
+SHORT_QUOTE_WORDS = 8
+PREP_REACH = 4  # words between the subject and the governing preposition (كل منهما عن …)  # a quote this short between a cue and its complementizer is a name or a title
 _FUSED_COMP = re.compile(r"^(ب?[أإا]نّ?)(?=\w)")
 _END_PUNCT = ".،,؛;:!؟?"
 HEADLINE_BLOCKLIST = {normalize(w) for w in (
@@ -212,6 +213,11 @@ def classify(ctx: DocContext, content: Span) -> tuple[str, Span]:
     return "indirect", Span(start, content.end)
 
 
+def _inside_token(sent: Sentence, i: int) -> bool:
+    """A mark with letters right after it (بي.إم.آي) is part of a word, not the end of a sentence."""
+    return i + 1 < len(sent.words) and sent.words[i + 1].start == sent.words[i].end and sent.words[i + 1].upos != "PUNCT"
+
+
 def _skip_relative(sent: Sentence, i: int, ctx: DocContext) -> int:
     """After `، الذي قال إن …،` (a relative clause set off by commas): the index after its closing comma."""
     for k in range(i + 1, len(sent.words)):
@@ -236,7 +242,7 @@ def _find_comp(sent: Sentence, pos: int, ctx: DocContext) -> tuple[int, int] | N
             if before in ctx.lex.non_report:
                 return None
             return i, start
-        if w.text in {".", "؟", "!", ":", "："}:
+        if w.text in {".", "؟", "!", ":", "："} and not _inside_token(sent, i):
             return None  # after a colon come the words themselves (verb_colon, verb_quote)
         quote = next((q for q in ctx.quotes if q.open == w.start), None)
         if quote is not None:
@@ -357,7 +363,7 @@ def _skip_to_quote(sent: Sentence, pos: int, ctx: DocContext) -> tuple[Quote, Sp
     while i < len(sent.words) and steps < 16:
         steps += 1
         w = sent.words[i]
-        q = next((q for q in ctx.quotes if q.open == w.start), None)
+        q = next((q for q in ctx.quotes if w.start <= q.open < w.end), None)  # also وموسيفيني"جئت
         if q is not None:
             words = quote_words(ctx.text, q.inner)
             ends_sentence = not ctx.text[q.outer.end:sent.end].strip(" .،,")
@@ -510,9 +516,13 @@ def _prep_proposal(sent: Sentence, ctx: DocContext, hit: CueHit, prep: str, with
         while after < len(sent.words) and (sent.words[after].text in COMMAS or normalize(sent.words[after].text) in {
                 "ايضا", "كذلك", "بدوره", "بدورها"}):
             after += 1
-        if after >= len(sent.words):
-            return None
-        start_or_none = _prep_start(sent, after, prep)
+        start_or_none = None
+        for k in range(after, min(len(sent.words), after + PREP_REACH)):
+            if sent.words[k].text in COMMAS or sent.words[k].upos == "VERB":
+                break
+            start_or_none = _prep_start(sent, k, prep)
+            if start_or_none is not None:
+                break
         if start_or_none is None:
             return None
         start = start_or_none

@@ -24,6 +24,7 @@ OBJECT_RELS = {"obj", "iobj"}
 COMMAS = {"،", ","}
 RELATIVES = {normalize(w) for w in ("الذي", "التي", "الذين", "اللذان", "اللتان", "اللذين", "اللتين", "اللواتي")}
 _PREP_CLITICS = {"ب", "ل", "ك"}
+RESUMPTIVES = {normalize(w) for w in ("فيه", "فيها", "منه", "منها", "عنه", "عنها")}
 _CONJ = {"و", "ف"}
 
 
@@ -254,6 +255,8 @@ def _object_first(g: Group, cue: Word, ctx: DocContext) -> bool:
 def source_after(sent: Sentence, cue_pos: int, ctx: DocContext, *, allow_quotes: bool = False) -> Span | None:
     gs = groups(sent, ctx)
     first = group_index(gs, cue_pos) + 1
+    if first < len(gs) and gs[first].key in RESUMPTIVES:
+        first += 1  # في الوقت الذي أعربت فيه الأمم المتحدة …
     if first < len(gs) and _object_first(gs[first], sent.words[cue_pos], ctx):
         return None
     end = np_groups(gs, first, ctx, allow_quotes=allow_quotes)
