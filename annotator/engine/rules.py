@@ -27,8 +27,8 @@ CLAUSE_WINDOW = 40  # words between a cue and its complementizer (subject, addre
 MIN_QUOTE_WORDS = 2  # a one-word quote is a name or a scare quote («داعش»), not a statement
 MIN_DIRECT_WORDS = 3  # a two-word quote mid-sentence is a nickname ("ماردونا السعودية")
 MIN_COLON_WORDS = 5  # قال: <at least a clause>
-SHORT_QUOTE_WORDS = 8
-PREP_REACH = 4  # words between the subject and the governing preposition (كل منهما عن …)  # a quote this short between a cue and its complementizer is a name or a title
+SHORT_QUOTE_WORDS = 8  # a quote this short between a cue and its complementizer is a name or a title
+PREP_REACH = 4  # words between the subject and the governing preposition (كل منهما عن …)
 _FUSED_COMP = re.compile(r"^(ب?[أإا]نّ?)(?=\w)")
 _END_PUNCT = ".،,؛;:!؟?"
 HEADLINE_BLOCKLIST = {normalize(w) for w in (
@@ -215,7 +215,8 @@ def classify(ctx: DocContext, content: Span) -> tuple[str, Span]:
 
 def _inside_token(sent: Sentence, i: int) -> bool:
     """A mark with letters right after it (بي.إم.آي) is part of a word, not the end of a sentence."""
-    return i + 1 < len(sent.words) and sent.words[i + 1].start == sent.words[i].end and sent.words[i + 1].upos != "PUNCT"
+    nxt = sent.words[i + 1] if i + 1 < len(sent.words) else None
+    return nxt is not None and nxt.start == sent.words[i].end and nxt.upos != "PUNCT"
 
 
 def _skip_relative(sent: Sentence, i: int, ctx: DocContext) -> int:
