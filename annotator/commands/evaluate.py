@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from annotator.commands._common import database, print_json
 from annotator.commands.propose import add_propose_options, run_propose
 from annotator.errors import ExitCode, InputError
 from annotator.evaluation import Evaluation, evaluate
+from annotator.export.jsonl import read_records
 from annotator.ingest import DEFAULT_MAX_BYTES, Article, read_inputs
 from annotator.services.documents import store_articles
 from annotator.services.evaluation import documents_in, predictions, speaker_matcher, stored_names
@@ -45,21 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def read_jsonl(path: str) -> list[dict[str, Any]]:
-    file = Path(path)
-    if not file.is_file():
-        raise InputError(f"no such file: {file}")
-    records = []
-    with file.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-                _ = rec["doc"], rec["content"]["start"], rec["content"]["end"]
-            except (ValueError, KeyError, TypeError) as exc:
-                raise InputError(f"{file}:{n}: not an attribution record ({exc})") from exc
-            records.append(rec)
-    return records
+    if not Path(path).is_file():
+        raise InputError(f"no such file: {path}")
+    return list(read_records(path))
 
 
 def read_document_list(path: str) -> set[str]:
