@@ -253,11 +253,25 @@ class DocSpeakers:
         if existing is not None:
             self.registry.add_alias(existing, mention)
             return existing
-        entry = SpeakerEntry(canonical, kind="person" if canonical != mention or _looks_like_name(mention)
-                             else "unknown", aliases={mention} - {canonical})
+        entry = SpeakerEntry(canonical, kind=self._kind(canonical, mention), aliases={mention} - {canonical})
         self.registry.add(entry)
         self.created.append(entry)
         return entry
+
+    def _kind(self, canonical: str, mention: str) -> str:
+        """organization for an organisation noun (وزارة الخارجية), person for a name of two to four words
+        or a titled name (وزير الخارجية سيرغي لافروف), unknown for the rest (روسيا, تقارير …)."""
+        words = [normalize(w) for w in _mention_words(canonical)]
+        if not words:
+            return "unknown"
+        if words[0].removeprefix("ال") in self.lex.org_nouns:
+            return "organization"
+        titled = any(normalize(w) in self.lex.titles for w in _mention_words(mention))
+        plain = all(w not in self.lex.titles and w not in self.lex.org_nouns and w[:1] not in {"ل", "ب"}
+                    for w in words) and not words[0].startswith("ال")
+        if plain and (2 <= len(words) <= 4 or (titled and len(words) == 1)):
+            return "person"
+        return "unknown"
 
     def _learn_gender(self, entry: SpeakerEntry, agreement: str | None) -> None:
         # Only people: organisations and plural sources agree in the feminine (وقالت المصادر).
