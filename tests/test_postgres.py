@@ -169,3 +169,12 @@ def test_speaker_created_by_another_process_meanwhile_is_reread(pg_db: Database,
         speaker_id = s.scalar(select(Speaker.id).where(Speaker.name == name))
         linked = s.scalars(select(Attribution.speaker_id).where(Attribution.speaker_id == speaker_id)).all()
         assert linked  # the proposal points at the row the other process made
+
+
+def test_migrations_match_the_models_on_postgres(pg_db: Database) -> None:
+    from tests.test_scale_indexes import schema_differences
+
+    assert schema_differences(pg_db) == []
+    pg_db.downgrade("0001")
+    pg_db.upgrade()
+    assert schema_differences(pg_db) == []
