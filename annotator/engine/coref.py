@@ -21,7 +21,7 @@ NAME_GLUE = {"بن", "ابن", "بنت", "ابو", "عبد", "ال"}  # عبد �
 TITLE_PREPOSITIONS = {"في", "لدى", "ل", "ب", "باسم", "اسم"}
 MAX_NAME_WORDS = 5
 MAX_TITLE_GROUPS = 8
-BOUND_SHARE = 0.75  # a neighbour found next to the name at least this often is part of it
+BOUND_SHARE = 0.6  # a neighbour found next to the name at least this often is part of it
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class DocEntities:
         for i in occurrences:
             j = i - 1 if side < 0 else i + length
             g = self.words[j] if 0 <= j < len(self.words) else None
-            if g is not None and self._name_like(g):
+            if g is not None and (self._name_like(g) or (side > 0 and g.clitic == "ب" and len(g.words) == 2)):
                 count, text = candidates.get(name_key(g.text), (0, g.text))
                 candidates[name_key(g.text)] = (count + 1, text)
         best: tuple[int, str] | None = None
@@ -155,6 +155,15 @@ class DocEntities:
             if okeys[:len(keys)] == keys and (best is None or len(o.text) > len(best.text)):
                 best = o
         return best.canonical if best else None
+
+    def org_named(self, word: str) -> str | None:
+        """بوليساريو -> جبهة بوليساريو: the organisation whose name holds this word."""
+        key = name_key(word)
+        for o in self.orgs:
+            okeys = [name_key(w.strip("".join(QUOTE_CHARS))) for w in o.text.split()[1:]]
+            if key in okeys:
+                return o.canonical
+        return None
 
     def org_of_kind(self, kind: str, at: int) -> Org | None:
         found = [o for o in self.orgs if o.kind == kind]
@@ -240,13 +249,18 @@ def _title_before(gs: list[Group], start: int, ctx: DocContext) -> frozenset[str
         if g.is_punct or (g.head.upos == "VERB" and not g.whole) or ctx.lex.verb(g.text) is not None:
             break
         if g.key in TITLE_PREPOSITIONS or g.clitic in {"و", "ب", "ل"} or g.upos in {"NOUN", "ADJ", "PROPN", "X"}:
-            titled = titled or head in ctx.lex.titles or g.key in ctx.lex.titles
+            titled = titled or is_title(head, ctx.lex) or is_title(g.key, ctx.lex)
             if g.key not in TITLE_PREPOSITIONS:
                 words.append(_bare(name_key(g.head.text)))
             k -= 1
             continue
         break
     return frozenset(words) if titled and words else None
+
+
+def is_title(key: str, lex: Lexicon) -> bool:
+    """A title word, feminine forms included (مسؤولة, الناطقة)."""
+    return key in lex.titles or (key.endswith("ه") and key[:-1] in lex.titles)
 
 
 def _bare(key: str) -> str:
@@ -321,7 +335,7 @@ def _titled_names(gs: list[Group], ctx: DocContext, entities: DocEntities) -> No
     """Names the tagger missed, found by position: right after a definite title (الممثل ياسر مدخلي) or in
     a comma apposition after a title phrase (مسؤولة العلاقات العامة في المكتب، ميشيل لي،)."""
     for i, g in enumerate(gs):
-        after_title = g.key in ctx.lex.titles and g.key.startswith("ال")
+        after_title = is_title(g.key, ctx.lex) and g.key.startswith("ال")
         after_comma = g.text in {"،", ","} and _title_before(gs, i + 1, ctx) is not None
         if not (after_title or after_comma):
             continue

@@ -85,6 +85,13 @@ def _is_punct(w: Word) -> bool:
     return w.upos == "PUNCT" or w.text in QUOTE_CHARS or all(not ch.isalnum() for ch in w.text)
 
 
+def _acronym_dot(sent: Sentence, i: int) -> bool:
+    """The dots of بي.إم.آي: a full stop with letters glued on both sides."""
+    w = sent.words[i]
+    return w.text == "." and 0 < i < len(sent.words) - 1 and sent.words[i - 1].end == w.start \
+        and sent.words[i + 1].start == w.end and not _is_punct(sent.words[i + 1])
+
+
 def groups(sent: Sentence, ctx: DocContext) -> list[Group]:
     """The sentence's surface words; cached per sentence in the context."""
     cached = ctx.groups_cache.get(sent.index)
@@ -105,8 +112,9 @@ def _groups(sent: Sentence, ctx: DocContext) -> list[Group]:
     out: list[Group] = []
     current: list[int] = []
     for i, w in enumerate(sent.words):
-        joined = current and not _is_punct(w) and not _is_punct(sent.words[current[-1]]) \
-            and sent.words[current[-1]].end == w.start
+        prev = sent.words[current[-1]] if current else None
+        joined = prev is not None and prev.end == w.start and (
+            (not _is_punct(w) and not _is_punct(prev)) or _acronym_dot(sent, i) or _acronym_dot(sent, current[-1]))
         if joined:
             current.append(i)
             continue

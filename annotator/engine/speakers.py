@@ -63,13 +63,13 @@ def name_part(mention: str, lex: Lexicon) -> str | None:
     name: list[str] = []
     for w in reversed(words):
         key = normalize(w)
-        if key in lex.titles or key.startswith("ال") or key.startswith("لل"):
+        if key in lex.titles or key in lex.org_nouns or key.startswith("ال") or key.startswith("لل"):
             break
         name.insert(0, w)
     if not name or (len(name) == len(words) and len(words) > 4):
         return None
     before = normalize(words[len(words) - len(name) - 1]) if len(name) < len(words) else ""
-    if len(name) == 1 and before in lex.titles and not before.startswith("ال"):
+    if len(name) == 1 and (before in lex.titles or before in lex.org_nouns) and not before.startswith("ال"):
         return None
     return " ".join(name)
 
@@ -185,6 +185,8 @@ class DocSpeakers:
         if ents is not None and len(mention.split()) <= 2 and generic_org_kind(mention, self.lex) is None \
                 and not title_words(mention, None) & self.lex.titles:
             full = ents.full_name(mention) or ents.expand(mention)  # البشير -> عمر البشير
+            if full == mention and len(mention.split()) == 1:
+                full = ents.org_named(mention) or mention  # بوليساريو -> جبهة بوليساريو
             if full != mention:
                 return self._local_lookup(mention) or self.registry.by_key(full), full
         name = (ents.name_in(mention, self.lex) if ents else None) or name_part(mention, self.lex)
