@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
                     for s in rows]
     finally:
         db.dispose()
-    data.sort(key=lambda d: (-int(d["attributions"]), str(d["name"])))
+    data.sort(key=lambda d: (-int(str(d["attributions"])), str(d["name"])))
     if args.json:
         print_json(data)
         return 0

@@ -96,10 +96,16 @@ class DocEntities:
             tagged_name = any(g is not None and name_key(g.text) == key and (g.upos in NAME_UPOS or g.whole)
                               for g in self.words)
             # Seen once, a plain noun is weak evidence (فرار مشار); a tagged name or a repeated pair is not.
-            strong = count >= 2 or (tagged_name and side < 0)
+            # a given name before a family name with the article (فرحات الحرشاني) is good evidence too
+            family = side < 0 and self._family(occurrences)
+            strong = count >= 2 or ((tagged_name or family) and side < 0)
             if strong and count >= BOUND_SHARE * total and (best is None or count > best[0]):
                 best = (count, text)
         return best[1] if best else None
+
+    def _family(self, occurrences: list[int]) -> bool:
+        first = self.words[occurrences[0]] if occurrences else None
+        return first is not None and first.key.startswith("ال") and len(first.words) == 1
 
     def _name_like(self, g: Group) -> bool:
         assert self.lex is not None
@@ -332,29 +338,94 @@ def build_entities(ctx: DocContext) -> DocEntities:
 
 
 def _titled_names(gs: list[Group], ctx: DocContext, entities: DocEntities) -> None:
-    """Names the tagger missed, found by position: right after a definite title (الممثل ياسر مدخلي) or in
-    a comma apposition after a title phrase (مسؤولة العلاقات العامة في المكتب، ميشيل لي،)."""
-    for i, g in enumerate(gs):
-        after_title = is_title(g.key, ctx.lex) and g.key.startswith("ال")
-        after_comma = g.text in {"،", ","} and _title_before(gs, i + 1, ctx) is not None
-        if not (after_title or after_comma):
+    """Names the tagger missed, found by position: after a title phrase (وزير الخارجية الروسي سيرغي لافروف,
+    رئيس جنوب السودان سلفا كير, الممثل ياسر مدخلي) or in a comma apposition after one
+    (مسؤولة العلاقات العامة في المكتب، ميشيل لي،)."""
+    i = 0
+    while i < len(gs):
+        g = gs[i]
+        if g.text in {"،", ","} and _title_before(gs, i + 1, ctx) is not None:
+            _record_apposition(gs, i, ctx, entities)
+            i += 1
             continue
-        k = i + 1
-        while k < len(gs) and k - i <= 3 and not gs[k].is_punct and gs[k].clitic is None \
-                and not gs[k].key.startswith("ال") and gs[k].key not in ctx.lex.titles \
-                and gs[k].key not in ctx.lex.np_stoppers and gs[k].key not in ctx.lex.org_nouns \
-                and gs[k].head.upos in NAME_UPOS | {"NOUN", "ADJ"} and ctx.lex.verb(gs[k].text) is None:
+        if not is_title(g.key, ctx.lex) or (g.clitic is not None and not g.whole):
+            i += 1
+            continue
+        name_start = _after_title_phrase(gs, i + 1, ctx)
+        end = _name_end(gs, name_start, ctx)
+        if end > name_start:
+            _record(gs, i, name_start, end, ctx, entities)
+        i = max(i + 1, end)
+
+
+def _after_title_phrase(gs: list[Group], k: int, ctx: DocContext) -> int:
+    """Skip what a title governs: definite words, باسم X, and construct chains (جنوب السودان)."""
+    steps = 0
+    while k < len(gs) and steps < MAX_TITLE_GROUPS:
+        g = gs[k]
+        steps += 1
+        if g.is_punct or (g.clitic in {"و", "ل"} and not g.whole):
+            break
+        if g.key == "باسم" or (g.clitic == "ب" and normalize(g.head.text) == "اسم") or g.key.startswith("ال") \
+                or is_title(g.key, ctx.lex):
             k += 1
-        if k == i + 1 or (after_comma and (k >= len(gs) or gs[k].text not in {"،", ","})):
-            continue
-        end = _apposition_end(gs, i + 1, k, ctx) if after_comma else k
-        text = _text(gs, i + 1, end, ctx)
-        keys = tuple(name_key(w) for w in text.split())
-        if len(keys) >= 2 and not any(n.keys == keys for n in entities.names):
-            entities.names.append(Name(text, gs[i + 1].start, keys))
-        title = _title_before(gs, i + 1, ctx) if after_comma else frozenset({_bare(name_key(g.text))})
-        if title:
-            entities.titled.append(Titled(title, text, gs[i + 1].start))
+        elif k + 1 < len(gs) and gs[k + 1].key.startswith("ال") and not gs[k + 1].is_punct \
+                and gs[k].upos not in NAME_UPOS:
+            k += 2  # جنوب السودان, وزارة الخارجية
+        else:
+            break
+    return k
+
+
+def _name_like_group(g: Group, ctx: DocContext) -> bool:
+    return not (g.is_punct or (g.clitic is not None and not g.whole) or g.key.startswith("ال")
+                or is_title(g.key, ctx.lex) or g.key in ctx.lex.np_stoppers or g.key in ctx.lex.org_nouns
+                or g.key in ctx.lex.content_nouns or ctx.lex.verb(g.text) is not None
+                or g.head.upos not in NAME_UPOS | {"NOUN", "ADJ"} or any(ch.isdigit() for ch in g.key))
+
+
+def _name_end(gs: list[Group], start: int, ctx: DocContext) -> int:
+    """Up to three name-like words; the third only when tagged a name (سلفا كير | جولة جديدة)."""
+    k = start
+    while k < len(gs) and k - start < 3 and _name_like_group(gs[k], ctx):
+        if k - start == 2 and gs[k].upos not in NAME_UPOS:
+            break
+        k += 1
+    nxt = gs[k] if start < k < len(gs) else None
+    if nxt is not None and nxt.key.startswith("ال") and nxt.clitic is None and not is_title(nxt.key, ctx.lex) \
+            and nxt.key not in ctx.lex.np_stoppers and nxt.key[2:] not in ctx.lex.org_nouns:
+        k += 1  # فرحات الحرشاني: a family name with the article
+    return k
+
+
+def _record(gs: list[Group], title_at: int, start: int, end: int, ctx: DocContext, entities: DocEntities) -> None:
+    text = _text(gs, start, end, ctx)
+    keys = tuple(name_key(w) for w in text.split())
+    one_word_name = len(keys) == 1 and (gs[start].upos in NAME_UPOS or gs[start].whole)
+    if len(keys) < 2 and not one_word_name:
+        return
+    if len(keys) >= 2 and not any(n.keys == keys for n in entities.names):
+        entities.names.append(Name(text, gs[start].start, keys))
+    title = frozenset(_bare(name_key(gs[k].head.text)) for k in range(title_at, start)
+                      if gs[k].key not in TITLE_PREPOSITIONS and gs[k].key != "باسم")
+    if title:
+        entities.titled.append(Titled(title, text, gs[start].start))
+
+
+def _record_apposition(gs: list[Group], comma: int, ctx: DocContext, entities: DocEntities) -> None:
+    k = comma + 1
+    while k < len(gs) and k - comma <= 3 and _name_like_group(gs[k], ctx):
+        k += 1
+    if k == comma + 1 or k >= len(gs) or gs[k].text not in {"،", ","}:
+        return
+    end = _apposition_end(gs, comma + 1, k, ctx)
+    text = _text(gs, comma + 1, end, ctx)
+    keys = tuple(name_key(w) for w in text.split())
+    if len(keys) >= 2 and not any(n.keys == keys for n in entities.names):
+        entities.names.append(Name(text, gs[comma + 1].start, keys))
+    title = _title_before(gs, comma + 1, ctx)
+    if title:
+        entities.titled.append(Titled(title, text, gs[comma + 1].start))
 
 
 def generic_org_kind(mention: str, lex: Lexicon) -> str | None:

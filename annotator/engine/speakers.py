@@ -61,17 +61,36 @@ def name_part(mention: str, lex: Lexicon) -> str | None:
     """
     words = _mention_words(mention)
     name: list[str] = []
-    for w in reversed(words):
+    for n, w in enumerate(reversed(words)):
         key = normalize(w)
+        if n == 0 and _family_name(words, lex):
+            name.insert(0, w)  # فرحات الحرشاني: a family name with the article
+            continue
         if key in lex.titles or key in lex.org_nouns or key.startswith("ال") or key.startswith("لل"):
             break
         name.insert(0, w)
     if not name or (len(name) == len(words) and len(words) > 4):
         return None
     before = normalize(words[len(words) - len(name) - 1]) if len(name) < len(words) else ""
-    if len(name) == 1 and (before in lex.titles or before in lex.org_nouns) and not before.startswith("ال"):
-        return None
+    governed = (before in lex.titles or before in lex.org_nouns) and not before.startswith("ال")
+    if governed and (len(name) == 1 or normalize(name[-1]).startswith("ال")):
+        return None  # رئيس جنوب السودان, مدرب ليفربول: what the title governs, not a name
     return " ".join(name)
+
+
+def _family_name(words: list[str], lex: Lexicon) -> bool:
+    """The last word is a family name with the article (الحرشاني) after a given name (فرحات): not a
+    nationality (الشمالية, الروسي) and not a noun of the title (الخارجية)."""
+    if len(words) < 2:
+        return False
+    last, given = normalize(words[-1]), normalize(words[-2])
+    return (last.startswith("ال") and not _titleish(last, lex) and last not in lex.np_stoppers
+            and last[2:] not in lex.org_nouns and not given.startswith("ال") and not _titleish(given, lex)
+            and given not in lex.org_nouns and given not in lex.np_stoppers and lex.verb(words[-2]) is None)
+
+
+def _titleish(key: str, lex: Lexicon) -> bool:
+    return key in lex.titles or (key.endswith("ه") and key[:-1] in lex.titles)
 
 
 def title_words(mention: str, name: str | None) -> frozenset[str]:
