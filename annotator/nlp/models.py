@@ -16,6 +16,10 @@ from annotator.errors import ModelError
 
 ENV_VAR = "ANNOTATOR_MODELS"
 PROCESSORS = ("tokenize", "pos", "lemma", "depparse")
+# The file name part Stanza uses for each processor's model: ar/ar_<package>_<suffix>.pt.
+FILE_SUFFIX = {"tokenize": "tokenizer", "pos": "tagger", "lemma": "lemmatizer", "depparse": "parser"}
+# Written by `annotator models train` beside resources.json: the dev scores of the models in that directory.
+SCORES_FILE = "scores.json"
 
 
 @dataclass(frozen=True)
@@ -28,19 +32,31 @@ class ModelSpec:
     packages: dict[str, str]  # processor -> package name ("seed", "padt", ...)
 
     def model_path(self, processor: str) -> Path:
-        package = self.packages[processor]
-        suffix = {"tokenize": "tokenizer", "pos": "tagger", "lemma": "lemmatizer", "depparse": "parser"}[processor]
-        return self.directory / "ar" / f"ar_{package}_{suffix}.pt"
+        return custom_model_path(self.directory, self.packages[processor], processor)
 
     def describe(self) -> str:
         names = ", ".join(f"{p}={self.packages.get(p, '?')}" for p in PROCESSORS)
         return f"{self.directory} ({self.kind}, from {self.origin}: {names})"
 
 
+def custom_model_path(directory: Path, package: str, processor: str) -> Path:
+    """Where a custom set keeps one processor's model (the layout of ../shared/models/stanza)."""
+    return directory / "ar" / f"ar_{package}_{FILE_SUFFIX[processor]}.pt"
+
+
 def _shared_candidates() -> list[Path]:
     here = Path(__file__).resolve()
     checkout = here.parents[2]  # annotator/nlp/models.py -> the checkout root
     return [Path.cwd() / ".." / "shared" / "models" / "stanza", checkout / ".." / "shared" / "models" / "stanza"]
+
+
+def shared_dir() -> Path | None:
+    """The ../shared folder beside the working directory or this checkout, if there is one."""
+    for candidate in _shared_candidates():
+        shared = candidate.parent.parent
+        if shared.is_dir():
+            return shared.resolve()
+    return None
 
 
 def stanza_home() -> Path:
