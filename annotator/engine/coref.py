@@ -162,6 +162,11 @@ class DocEntities:
                 best = o
         return best.canonical if best else None
 
+    def person_before(self, at: int) -> str | None:
+        """The last titled person named before an offset (a candidate for a first dropped subject)."""
+        before = [t for t in self.titled if t.start < at]
+        return before[-1].name if before else None
+
     def org_named(self, word: str) -> str | None:
         """بوليساريو -> جبهة بوليساريو: the organisation whose name holds this word."""
         key = name_key(word)

@@ -99,6 +99,12 @@ def _resolve_one(p: Proposal, last: Proposal | None, ctx: DocContext,
                                          at=source.start)
         return replace(p, source=source, speaker=entry.name), entry
     entry, agreed = speakers.most_recent(p.agreement)
+    if entry is None and speakers.entities is not None:
+        # Nobody has spoken yet: the person the article named last before this (رئيس المنتدى X …، وأضاف)
+        anchor = (p.cue or p.content).start
+        person = speakers.entities.person_before(anchor)
+        if person is not None:
+            entry, agreed = speakers.resolve_mention(person, None, at=anchor), False
     if entry is None:
         if p.confidence * 0.5 < MIN_UNRESOLVED_CONFIDENCE:
             return None  # nobody named, nobody before: a generic "it is said", not worth a reviewer's time
