@@ -28,7 +28,7 @@ MIN_QUOTE_WORDS = 2  # a one-word quote is a name or a scare quote («داعش»
 MIN_DIRECT_WORDS = 3  # a two-word quote mid-sentence is a nickname ("ماردونا السعودية")
 MIN_COLON_WORDS = 5  # قال: <at least a clause>
 SHORT_QUOTE_WORDS = 8  # a quote this short between a cue and its complementizer is a name or a title
-PREP_REACH = 4  # words between the subject and the governing preposition (كل منهما عن …)
+PREP_REACH = 10  # words between the subject and the governing preposition (كل منهما عن …)
 _FUSED_COMP = re.compile(r"^(ب?[أإا]نّ?)(?=\w)")
 _END_PUNCT = ".،,؛;:!؟?"
 HEADLINE_BLOCKLIST = {normalize(w) for w in (
