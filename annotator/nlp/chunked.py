@@ -127,8 +127,13 @@ class ChunkedParser:
         fut, i = self.pending[key]
         try:
             parsed = fut.result()[i]
-        finally:
-            del self.pending[key]  # parsed, or failed: a retry submits it again
+        except BaseException:
+            # The whole batch failed: forget all of its units, so that a retry parses them again
+            # (one bad text must not fail the good ones that shared its batch).
+            for k in [k for k, (f, _) in self.pending.items() if f is fut]:
+                del self.pending[k]
+            raise
+        del self.pending[key]
         self.cache[key] = parsed
         if len(self.cache) > self.cache_size:
             self.cache.popitem(last=False)
