@@ -221,6 +221,8 @@ def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: boo
             break
         if after_name and g.key.startswith("ال") and g.upos == "NOUN" and not g.whole:
             break  # a name then a definite noun: the object begins (اتهمت تشوي الولايات المتحدة بـ…)
+        if i > first and g.key in ctx.lex.content_nouns:
+            break  # استبعد رئيس الكتلة تعيين نواب …: the verbal noun is the object
         after_name = g.upos in NAME_UPOS and not normalize(g.head.text).startswith("ال")
         i += 1
     return i

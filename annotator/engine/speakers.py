@@ -35,6 +35,8 @@ def clean_mention(text: str) -> str:
     for c in _LEADING:
         if text.startswith(c + " "):
             text = text[2:]
+        elif text.startswith(c + "ال") or text.startswith(c + "أل"):
+            text = text[1:]  # والزعيم: the conjunction glued to a definite word (but وليد is a name)
     return text.strip(_PUNCT)
 
 
@@ -68,6 +70,8 @@ def name_part(mention: str, lex: Lexicon) -> str | None:
             continue
         if key in lex.titles or key in lex.org_nouns or key.startswith("ال") or key.startswith("لل"):
             break
+        if key[:1] in {"ك", "ب", "ل"} and len(key) > 4 and key not in lex.whole_words:
+            break  # رانيا كواحدة: "as one of", not a name
         name.insert(0, w)
     if not name or (len(name) == len(words) and len(words) > 4):
         return None

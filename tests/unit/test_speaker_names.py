@@ -1,0 +1,46 @@
+"""Speaker naming: the name inside a source phrase, generic mentions, and the registry's matching rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.engine.speakers import SpeakerEntry, SpeakerRegistry, generic_name, name_part
+from annotator.lang.ar import lexicon
+
+
+@pytest.mark.parametrize(
+    ("mention", "name"),
+    [
+        ("زعيم كوريا الشمالية كيم جونغ أون", "كيم جونغ أون"),
+        ("المتحدث باسم الكرملين ديمتري بيسكوف", "ديمتري بيسكوف"),
+        ("وزير الدفاع الوطني فرحات الحرشاني", "فرحات الحرشاني"),
+        ("الناشطة أميرة عبد اللطيف", "أميرة عبد اللطيف"),
+        ("لافروف", "لافروف"),
+        ("وزير الخارجية الروسي", None),
+        ("رئيس جنوب السودان", None),
+        ("مدرب ليفربول", None),
+        ("كوريا الشمالية", None),
+        ("شركة غوغل", None),
+    ],
+)
+def test_name_part(mention: str, name: str | None) -> None:
+    assert name_part(mention, lexicon()) == name
+
+
+@pytest.mark.parametrize(
+    ("mention", "generic"),
+    [("الشركة الكورية الجنوبية", True), ("التقرير", True), ("المتحدث باسم الوزارة", True),
+     ("سيرغي لافروف", False), ("وزير الخارجية الروسي سيرغي لافروف", False)],
+)
+def test_generic_mentions_name_nobody(mention: str, generic: bool) -> None:
+    assert generic_name(mention, lexicon()) is generic
+
+
+def test_registry_matches_spelling_variants_and_prefers_longest_alias() -> None:
+    kim = SpeakerEntry("كيم جونغ أون", "person", "Masc", {"كيم", "Kim Jong Un", "الزعيم الكوري الشمالي"})
+    choe = SpeakerEntry("تشوي سون هوي", "person", "Fem", {"وزير الخارجية الكوري الشمالي"})
+    registry = SpeakerRegistry([kim, choe])
+    assert registry.by_key("كيم جونج-أون") is kim  # جونغ/جونج, hyphen
+    assert registry.by_key("kim jong un") is None  # Latin aliases are matched as written
+    assert registry.lookup("وزير الخارجية الكوري الشمالي تشوي سون هوي") is choe
+    assert registry.lookup("والزعيم الكوري الشمالي،") is kim
