@@ -146,3 +146,12 @@ def test_train_rejects_bad_options(tmp_path: Path, capsys: pytest.CaptureFixture
     assert code == 3
     assert message in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_word_vectors_turn_the_pretrain_back_on() -> None:
+    from annotator.nlp.training import _with_extra_flags
+
+    ours = ["--no_pretrain", "--word_cutoff", "0"]
+    assert _with_extra_flags(ours, ["--hidden_dim", "10"]) == [*ours, "--hidden_dim", "10"]
+    assert _with_extra_flags(ours, ["--wordvec_pretrain_file", "v.pt"]) == ["--word_cutoff", "0",
+                                                                           "--wordvec_pretrain_file", "v.pt"]

@@ -89,3 +89,25 @@ def test_evaluation_of_the_shared_models_agrees_with_their_readme(tmp_path: Path
     assert set(scores) == set(METRICS)
     assert scores["upos"] > 88 and scores["las_gold_tags"] > 75 and scores["tokens_f1"] > 95
     assert scores["las_gold_tags"] > scores["las"]  # gold tags help the parser
+
+
+@pytest.mark.model
+def test_training_flags_give_the_shared_models_configuration(tmp_path: Path) -> None:
+    """Our flags, parsed by Stanza's own argument parsers, equal the config saved in the shared .pt files."""
+    import torch
+    from stanza.models import lemmatizer, parser, tagger, tokenizer
+
+    from annotator.nlp.training import TrainOptions, _stanza_flags, find_ud_data
+
+    data = find_ud_data(UD)
+    trainers = {"tokenize": (tokenizer, "tokenizer"), "pos": (tagger, "tagger"),
+                "lemma": (lemmatizer, "lemmatizer"), "depparse": (parser, "parser")}
+    derived = {"device", "save_name", "checkpoint_save_name", "conll_file", "dev_conll_gold", "load_name",
+               "vocab_size", "pos_vocab_size", "feat_dim", "num_dict_feat", "use_mwt", "feat_funcs", "tag_columns",
+               "enable_gradient_checkpointing", "transition_subtree_combination"}  # set from data or versions
+    for name, (module, suffix) in trainers.items():
+        saved = torch.load(MODELS / "ar" / f"ar_seed_{suffix}.pt", map_location="cpu", weights_only=False)["config"]
+        ours = module.parse_args(_stanza_flags(name, data, tmp_path, TrainOptions()))
+        keys = {k for k in set(saved) | set(ours) if not k.endswith(("_file", "_dir")) and k not in derived}
+        differences = {k: (saved.get(k), ours.get(k)) for k in keys if saved.get(k) != ours.get(k)}
+        assert differences == {}, name

@@ -213,8 +213,15 @@ def _check_processors(processors: Sequence[str]) -> None:
         raise InputError(f"unknown processors: {', '.join(unknown) or '(none)'}; choose from {', '.join(PROCESSORS)}")
 
 
+def _with_extra_flags(flags: list[str], extra: list[str]) -> list[str]:
+    """Ours, then the extra ones. Stanza has --no_pretrain but no flag to undo it: drop it for word vectors."""
+    if any(f in extra for f in ("--wordvec_pretrain_file", "--wordvec_file")):
+        flags = [f for f in flags if f != "--no_pretrain"]
+    return flags + extra
+
+
 def _train_one(name: str, data: UDData, work: Path, options: TrainOptions, target: Path) -> dict[str, Any]:
-    flags = _stanza_flags(name, data, work, options) + options.extra_flags.get(name, [])
+    flags = _with_extra_flags(_stanza_flags(name, data, work, options), options.extra_flags.get(name, []))
     started = time.monotonic()
     try:
         _run_stanza_trainer(name, flags)
