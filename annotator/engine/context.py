@@ -20,6 +20,7 @@ class DocContext:
     # name is one word even when the tokenizer split a clitic-like letter off it (لافروف).
     known_words: frozenset[str] = frozenset()
     groups_cache: dict[int, tuple[Any, Any]] = field(default_factory=dict)  # sentence -> surface words
+    cue_cache: dict[int, tuple[Any, Any]] = field(default_factory=dict)  # sentence -> reporting verbs
 
     @classmethod
     def build(cls, doc: ParsedDocument, known_words: frozenset[str] = frozenset()) -> DocContext:

@@ -77,6 +77,16 @@ def _verb_cue(sent: Sentence, pos: int, ctx: DocContext) -> VerbCue | None:
 
 
 def verb_cues(sent: Sentence, ctx: DocContext) -> list[CueHit]:
+    """Reporting verbs of the sentence (computed once per sentence: every rule asks)."""
+    cached = ctx.cue_cache.get(sent.index)
+    if cached is not None and cached[0] is sent:
+        return list(cached[1])
+    hits = _find_verb_cues(sent, ctx)
+    ctx.cue_cache[sent.index] = (sent, hits)
+    return list(hits)
+
+
+def _find_verb_cues(sent: Sentence, ctx: DocContext) -> list[CueHit]:
     hits = []
     for pos in range(len(sent.words)):
         cue = _verb_cue(sent, pos, ctx)

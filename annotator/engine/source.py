@@ -9,6 +9,7 @@ starts the addressee (أبلغ لافروف كيم أن …).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from annotator.engine.context import DocContext
 from annotator.engine.proposal import Span
@@ -49,7 +50,7 @@ class Group:
     def text(self) -> str:
         return "".join(w.text for w in self.words)
 
-    @property
+    @cached_property
     def key(self) -> str:
         return normalize(self.text)
 

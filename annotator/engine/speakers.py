@@ -109,6 +109,7 @@ class SpeakerRegistry:
     def __init__(self, entries: Iterable[SpeakerEntry] = ()) -> None:
         self.entries: list[SpeakerEntry] = []
         self._by_key: dict[str, list[SpeakerEntry]] = {}
+        self._known: tuple[int, frozenset[str]] | None = None  # (keys counted, words): rebuilt as keys grow
         for e in entries:
             self.add(e)
 
@@ -128,7 +129,9 @@ class SpeakerRegistry:
 
     def known_words(self) -> frozenset[str]:
         """Every word of every name and alias (name_key), for telling names from clitic + word."""
-        return frozenset(w for key in self._by_key for w in key.split() if len(w) >= 3)
+        if self._known is None or self._known[0] != len(self._by_key):
+            self._known = (len(self._by_key), frozenset(w for key in self._by_key for w in key.split() if len(w) >= 3))
+        return self._known[1]
 
     def by_key(self, text: str) -> SpeakerEntry | None:
         found = self._by_key.get(name_key(clean_mention(text)))

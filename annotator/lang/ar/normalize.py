@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # harakat, tatweel
 _FOLD = str.maketrans({
@@ -22,6 +23,7 @@ def strip_diacritics(text: str) -> str:
     return _DIACRITICS.sub("", text)
 
 
+@lru_cache(maxsize=200_000)
 def normalize(text: str) -> str:
     """Fold hamza/alef/ya/ta-marbuta variants, strip diacritics and tatweel, squeeze spaces and hyphens."""
     text = unicodedata.normalize("NFC", text)
@@ -29,6 +31,7 @@ def normalize(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=200_000)
 def name_key(text: str) -> str:
     """A looser key for proper names: also folds letters that transliterations confuse."""
     return normalize(text).translate(_NAME_FOLD)
