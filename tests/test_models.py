@@ -155,3 +155,11 @@ def test_word_vectors_turn_the_pretrain_back_on() -> None:
     assert _with_extra_flags(ours, ["--hidden_dim", "10"]) == [*ours, "--hidden_dim", "10"]
     assert _with_extra_flags(ours, ["--wordvec_pretrain_file", "v.pt"]) == ["--word_cutoff", "0",
                                                                            "--wordvec_pretrain_file", "v.pt"]
+
+
+def test_train_refuses_an_output_it_cannot_write(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    code = main(["models", "train", "--ud", str(UD), "--out", str(blocker / "models"), "--device", "cpu"])
+    assert code == 3
+    assert "cannot write models to" in capsys.readouterr().err

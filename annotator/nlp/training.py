@@ -235,13 +235,24 @@ def _train_one(name: str, data: UDData, work: Path, options: TrainOptions, targe
             "device": options.device, "flags": flags}
 
 
+def _prepare_out_dir(out_dir: Path) -> None:
+    """Fail before hours of training, not after, when the output cannot be written."""
+    try:
+        (out_dir / "ar").mkdir(parents=True, exist_ok=True)
+        probe = out_dir / "ar" / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise InputError(f"cannot write models to {out_dir}: {exc.strerror or exc}") from exc
+
+
 def train_models(ud_dir: Path, out_dir: Path, options: TrainOptions, *, work_dir: Path | None = None,
                  verbose: bool = True, log: Log = print) -> TrainReport:
     """Train the chosen processors into ``out_dir``; the others are copied from ``options.base`` if given."""
     _check_processors(options.processors)
     data = find_ud_data(ud_dir)
     package = options.package or data.package
-    (out_dir / "ar").mkdir(parents=True, exist_ok=True)
+    _prepare_out_dir(out_dir)
     report = TrainReport(out_dir, package)
     with tempfile.TemporaryDirectory(prefix="annotator-train-") as tmp, _stanza_logging(verbose):
         work = work_dir or Path(tmp)
