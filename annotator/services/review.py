@@ -23,7 +23,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from annotator.db import Attribution, Database, Decision, Document, SentenceRow, Speaker
 from annotator.db.models import ATTRIBUTION_TYPES, STATUSES
+from annotator.engine.speakers import clean_mention, generic_name
 from annotator.errors import ConflictError, InputError
+from annotator.lang.ar import lexicon
 from annotator.lang.ar.normalize import name_key
 from annotator.services.speakers import add_alias as store_alias
 
@@ -517,7 +519,20 @@ class ReviewService:
         """Point the attribution at an existing speaker, or at a new one created by name."""
         def edit(session: Session, a: Attribution) -> None:
             a.speaker_id = self._speaker_for(session, speaker_id, new_name)
+            self._learn_alias(session, a)
         return self._correct(attribution_id, version, "speaker", edit)
+
+    def _learn_alias(self, session: Session, a: Attribution) -> None:
+        """The registry grows from reviews: a source that names someone (not a generic phrase such as
+        المتحدث) becomes an alias of the speaker the reviewer chose, so the engine gets it right next time."""
+        if a.speaker_id is None or a.source_start is None or a.source_end is None:
+            return
+        text = session.get_one(Document, a.document_id).text[a.source_start:a.source_end]
+        mention = clean_mention(text)
+        speaker = session.get(Speaker, a.speaker_id)
+        if speaker is not None and mention and not generic_name(mention, lexicon()):
+            store_alias(session, speaker, mention)
+            self._speakers = None
 
     def _speaker_for(self, session: Session, speaker_id: int | None, new_name: str | None) -> int | None:
         if new_name is not None:
