@@ -17,7 +17,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Protocol
 
-from annotator.nlp.prefilter import GRANULARITIES, cue_index, select_units
+from annotator.nlp.prefilter import GRANULARITIES, cue_index, may_hold_attribution, split_units
 from annotator.nlp.types import ParsedDocument, Sentence, Word
 
 MODES = ("filter", "all")  # parse the selected units, or every document whole
@@ -28,23 +28,26 @@ class BatchParser(Protocol):
 
     name: str
 
-    def submit(self, texts: Sequence[str]) -> Future[list[ParsedDocument]]: ...
+    def submit(self, texts: Sequence[str], light: Sequence[str] = ()) -> Future[list[ParsedDocument]]:
+        """Parses of ``texts`` then of ``light`` (these only tokenized and tagged, when the parser can)."""
+        ...
 
 
 @dataclass
 class ChunkStats:
     units: int = 0  # units asked for (selected units, or whole documents)
+    tagged: int = 0  # distinct unit texts only tokenized and tagged (the pre-filter found no cue in them)
     parsed: int = 0  # distinct unit texts actually sent to the parser
     cached: int = 0  # units served from the cache or from a batch already on its way
     chars_total: int = 0  # characters of the documents
-    chars_parsed: int = 0  # characters sent to the parser
+    chars_parsed: int = 0  # characters sent to the parser whole (tokenize, tag, lemma, dependencies)
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
 
 
-def _key(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+def _key(text: str, light: bool = False) -> bytes:
+    return hashlib.blake2b((b"L" if light else b"F") + text.encode("utf-8"), digest_size=16).digest()
 
 
 def shift(parsed: ParsedDocument, text: str, offset: int, first_index: int) -> list[Sentence]:
@@ -63,6 +66,7 @@ class _Plan:
     text: str
     units: list[tuple[int, int]]
     keys: list[bytes]
+    light: list[bool]  # only tokenized and tagged
 
 
 class ChunkedParser:
@@ -88,27 +92,33 @@ class ChunkedParser:
         self.stats = ChunkStats()
         self._index = cue_index()
 
-    def units(self, text: str) -> list[tuple[int, int]]:
+    def units(self, text: str) -> list[tuple[int, int, bool]]:
+        """(start, end, light): in filter mode every unit, light where the pre-filter found no cue."""
         if self.mode == "all":
-            return [(0, len(text))] if text.strip() else []
-        return select_units(text, self.granularity, self._index)
+            return [(0, len(text), False)] if text.strip() else []
+        return [(a, b, not may_hold_attribution(text[a:b], self._index))
+                for a, b in split_units(text, self.granularity)]
 
     def submit(self, texts: Sequence[str]) -> PendingParse:
         """Send what is not parsed yet to the base parser; the documents are assembled on ``result()``."""
         plans = [self._plan(t) for t in texts]
-        todo: dict[bytes, str] = {}
+        full: dict[bytes, str] = {}
+        light: dict[bytes, str] = {}
         for plan in plans:
-            for (a, b), key in zip(plan.units, plan.keys, strict=True):
-                if key in self.cache or key in self.pending or key in todo:
+            for (a, b), key, is_light in zip(plan.units, plan.keys, plan.light, strict=True):
+                if key in self.cache or key in self.pending or key in full or key in light:
                     self.stats.cached += 1
+                elif is_light:
+                    light[key] = plan.text[a:b]
                 else:
-                    todo[key] = plan.text[a:b]
+                    full[key] = plan.text[a:b]
                     self.stats.chars_parsed += b - a
-        if todo:
-            batch = self.base.submit(list(todo.values()))
-            for i, key in enumerate(todo):
+        if full or light:
+            batch = self.base.submit(list(full.values()), list(light.values()))
+            for i, key in enumerate([*full, *light]):
                 self.pending[key] = (batch, i)
-        self.stats.parsed += len(todo)
+        self.stats.parsed += len(full)
+        self.stats.tagged += len(light)
         return PendingParse(self, plans)
 
     def parse_many(self, texts: Sequence[str]) -> list[ParsedDocument]:
@@ -116,9 +126,10 @@ class ChunkedParser:
 
     def _plan(self, text: str) -> _Plan:
         units = self.units(text)
-        self.stats.units += len(units)
+        self.stats.units += sum(1 for *_, light in units if not light)
         self.stats.chars_total += len(text)
-        return _Plan(text, units, [_key(text[a:b]) for a, b in units])
+        return _Plan(text, [(a, b) for a, b, _ in units], [_key(text[a:b], light) for a, b, light in units],
+                     [light for *_, light in units])
 
     def _lookup(self, key: bytes) -> ParsedDocument:
         if key in self.cache:
@@ -164,10 +175,12 @@ class InProcess:
         self.parser = parser
         self.name = str(getattr(parser, "name", type(parser).__name__))
 
-    def submit(self, texts: Sequence[str]) -> Future[list[ParsedDocument]]:
+    def submit(self, texts: Sequence[str], light: Sequence[str] = ()) -> Future[list[ParsedDocument]]:
+        from annotator.nlp.workers import parse_and_tag
+
         fut: Future[list[ParsedDocument]] = Future()
         try:
-            fut.set_result(list(self.parser.parse_many(texts)) if texts else [])  # type: ignore[attr-defined]
+            fut.set_result(parse_and_tag(self.parser, texts, light))
         except Exception as exc:
             fut.set_exception(exc)
         return fut

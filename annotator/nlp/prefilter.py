@@ -5,7 +5,7 @@ in the sentence it fires on, and this module looks for them on surface forms:
 
 - a reporting verb or participle form from the lexicon (annotator/lang/ar/cues.yaml) followed, in
   the same sentence, by what its frames need: a complementizer (إن/أن/بأن, أنه…) for ``comp``, a
-  quotation mark for ``quote``, the preposition for ``prep:X`` (أعرب عن، أشاد بـ);
+  quotation mark or a colon for ``quote``/``comp``, the preposition for ``prep:X`` (أعرب عن، أشاد بـ);
 - a nominal cue (بحسب، نقلا عن، تصريحات);
 - a quotation mark opening the sentence (“…”، قال / a quote continuing the last speaker);
 - a ``speaker: statement`` line.
@@ -112,8 +112,9 @@ def _frame_met(cue: VerbCue, after: list[tuple[str, int]], unit: str, at: int) -
     window = after[:CLAUSE_WINDOW]
     if cue.takes_comp and any(key in _COMPS for key, _ in window):
         return True
-    if not _QUOTES.isdisjoint(unit[at:]) and (cue.takes_quote or cue.preps() or cue.takes_comp):
-        return True  # a quote after the cue: verb + quote, or a quoted complement
+    rest = unit[at:]
+    if (not _QUOTES.isdisjoint(rest) or ":" in rest) and (cue.takes_quote or cue.preps() or cue.takes_comp):
+        return True  # a quote or a colon after the cue: وقال: “…” / وأكد: …, or a quoted complement
     for prep, _ in cue.preps():
         if any(key == prep or (len(prep) == 1 and key.startswith(prep) and len(key) > 3) for key, _ in window):
             return True

@@ -120,3 +120,18 @@ class StanzaParser:
 
         docs = self.pipeline.bulk_process([stanza.Document([], text=t) for t in texts])
         return [convert(d, t) for d, t in zip(docs, texts, strict=True)]
+
+    def tag_many(self, texts: Sequence[str]) -> list[ParsedDocument]:
+        """Tokenize and tag only (no lemmas, no dependency tree: every word hangs from the root).
+
+        The dependency parser is most of the time; sentences that cannot hold an attribution still
+        name people and organisations, which the engine finds from the tags alone.
+        """
+        if not texts:
+            return []
+        import stanza
+
+        docs = [stanza.Document([], text=t) for t in texts]
+        for name in ("tokenize", "pos"):
+            docs = self.pipeline.processors[name].bulk_process(docs)
+        return [convert(d, t) for d, t in zip(docs, texts, strict=True)]

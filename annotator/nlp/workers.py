@@ -84,10 +84,19 @@ def _init_worker(spec: ParserSpec) -> None:
         _WORKER_ERROR = str(exc)
 
 
-def _parse_in_worker(texts: list[str]) -> list[ParsedDocument]:
+def parse_and_tag(parser: Any, texts: Sequence[str], light: Sequence[str]) -> list[ParsedDocument]:
+    """``texts`` parsed whole, then ``light`` only tagged (when the parser can; else parsed too)."""
+    out = list(parser.parse_many(texts)) if texts else []
+    if light:
+        tag = getattr(parser, "tag_many", None) or parser.parse_many
+        out.extend(tag(light))
+    return out
+
+
+def _parse_in_worker(texts: list[str], light: list[str]) -> list[ParsedDocument]:
     if _WORKER_PARSER is None:
         raise ModelError(_WORKER_ERROR or "the parser did not load")
-    return list(_WORKER_PARSER.parse_many(texts))
+    return parse_and_tag(_WORKER_PARSER, texts, light)
 
 
 class WorkerPool:
@@ -100,8 +109,8 @@ class WorkerPool:
         self.executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
                                             initializer=_init_worker, initargs=(spec,))
 
-    def submit(self, texts: Sequence[str]) -> Future[list[ParsedDocument]]:
-        return self.executor.submit(_parse_in_worker, list(texts))
+    def submit(self, texts: Sequence[str], light: Sequence[str] = ()) -> Future[list[ParsedDocument]]:
+        return self.executor.submit(_parse_in_worker, list(texts), list(light))
 
     def close(self, *, abort: bool = False) -> None:
         """Stop the workers; ``abort`` (Ctrl-C, an error) does not wait for batches in progress."""
