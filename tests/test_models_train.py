@@ -75,9 +75,11 @@ def test_train_writes_a_set_that_loads_parses_and_is_scored(tmp_path: Path,
     words = [w for s in parsed.sentences for w in s.words]
     assert words and all(parsed.text[w.start:w.end] == w.text for w in words)
 
-    assert main(["models", "info", "--models", str(out), "--json"]) == 0
+    assert main(["models", "info", "--models", str(out), "--evaluate", "--ud", str(ud), "--device", "cpu",
+                 "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert info["recorded"]["scores"] == result["scores"]
+    assert info["measured"]["scores"] == result["scores"]  # same models, same dev files, same numbers
 
 
 @pytest.mark.model
