@@ -163,3 +163,10 @@ def test_train_refuses_an_output_it_cannot_write(tmp_path: Path, capsys: pytest.
     code = main(["models", "train", "--ud", str(UD), "--out", str(blocker / "models"), "--device", "cpu"])
     assert code == 3
     assert "cannot write models to" in capsys.readouterr().err
+
+
+def test_info_reports_an_unreadable_scores_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_custom_set(tmp_path)
+    (tmp_path / SCORES_FILE).write_text("{not json", encoding="utf-8")
+    assert main(["models", "info", "--models", str(tmp_path)]) == 0
+    assert f"cannot read {tmp_path / SCORES_FILE}" in capsys.readouterr().out.replace("\n", "")

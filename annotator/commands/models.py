@@ -185,6 +185,8 @@ def _print_info(info: dict[str, Any]) -> None:
         files.add_row(f["processor"], f["path"], _megabytes(f["bytes"]), f["sha256"] or "")
     console.print(files)
     recorded = info.get("recorded") or {}
+    if recorded.get("error"):
+        console.print(f"scores.json: {recorded['error']}", markup=False)
     if recorded.get("created"):
         console.print(f"trained {recorded['created']} from {recorded.get('ud_dir')} with Stanza "
                       f"{recorded.get('stanza_version')}: " + _training_summary(recorded))
