@@ -193,6 +193,10 @@ def _index(outer: tuple[str, ...], inner: tuple[str, ...]) -> int | None:
     return next((i for i in range(len(outer) - n + 1) if n and outer[i:i + n] == inner), None)
 
 
+def _line_break(a: Group, b: Group, ctx: DocContext) -> bool:
+    return "\n" in ctx.text[a.end:b.start]
+
+
 def _glue(g: Group) -> bool:
     return g.key in NAME_GLUE and not g.is_punct
 
@@ -217,6 +221,8 @@ def _name_runs(gs: list[Group], ctx: DocContext) -> list[tuple[int, int]]:
     while i < len(gs):
         j = i
         while j < len(gs) and j - i < MAX_NAME_WORDS:
+            if j > i and _line_break(gs[j - 1], gs[j], ctx):
+                break  # a caption line and the next line are not one name (رويترز / كيم جونغ أون)
             if _is_name(gs[j], ctx):
                 j += 1
             elif _glue(gs[j]) and j + 1 < len(gs) and not gs[j + 1].is_punct:
@@ -323,7 +329,10 @@ def build_entities(ctx: DocContext) -> DocEntities:
     entities = DocEntities(lex=ctx.lex)
     for sent in ctx.doc.sentences:
         gs = groups(sent, ctx)
-        entities.words.extend(None if g.is_punct else g for g in gs)
+        for k, g in enumerate(gs):
+            if k > 0 and _line_break(gs[k - 1], g, ctx):
+                entities.words.append(None)
+            entities.words.append(None if g.is_punct else g)
         entities.words.append(None)
         for start, end in _name_runs(gs, ctx):
             end = _apposition_end(gs, start, end, ctx)

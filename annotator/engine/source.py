@@ -204,6 +204,8 @@ def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: boo
     after_name = False
     while i < len(gs) and i - first < MAX_SOURCE_GROUPS:
         g = gs[i]
+        if i > first and "\n" in ctx.text[gs[i - 1].end:g.start]:
+            break  # a phrase never runs onto the next line
         if allow_quotes:
             quoted = _quoted_name_end(gs, i)
             if quoted is not None:

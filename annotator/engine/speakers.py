@@ -323,13 +323,18 @@ class DocSpeakers:
         gender = _gender(agreement)
         if not self.seen:
             return None, False
-        if gender:
+        if gender == "Masc":
+            # The masculine is the unmarked agreement: the last speaker not known to be a woman.
             for entry in reversed(self.seen):
-                if entry.gender == gender:
+                if entry.gender != "Fem":
+                    return entry, True
+        elif gender == "Fem":
+            for entry in reversed(self.seen):
+                if entry.gender == "Fem":
                     return entry, True
             for entry in reversed(self.seen):
-                if entry.gender is None and (gender == "Masc" or entry.kind != "person"):
-                    return entry, True
+                if entry.gender is None and entry.kind != "person":
+                    return entry, True  # وقالت الوزارة: organisations agree in the feminine
         return self.seen[-1], gender is None
 
     def note(self, entry: SpeakerEntry) -> None:
