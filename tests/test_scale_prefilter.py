@@ -24,7 +24,6 @@ PLAIN = "وتقع المدينة بين نهرين كبيرين في شمال ا
     "«لن نقبل بهذا الاتفاق أبدا»، قال الوزير.",  # a quote opens the sentence
     "وزير الخارجية: الحوار هو الطريق الوحيد للحل",  # speaker: statement
     "وأضاف: “سنواصل العمل”.",
-    "والتقى وزير الخارجية الروسي سيرغي لافروف نظيره الصيني في بكين.",  # introduces a person for later "قال الوزير"
 ])
 def test_units_that_can_hold_an_attribution(unit: str) -> None:
     assert may_hold_attribution(unit)
@@ -127,8 +126,7 @@ def test_filtered_parse_gives_the_same_proposals_on_the_seeds(stanza_parser) -> 
         pb = [(p.content.start, p.content.end, p.speaker) for p in propose(b).proposals]
         assert pa
         assert count_matches(pa, pb) >= len(pa) - 1  # at most one difference per article
-        # The seeds are dense with titled people and reports: the filter may keep all of them.
-        assert sum(len(s.words) for s in b.sentences) <= sum(len(s.words) for s in a.sentences)
+        assert sum(len(s.words) for s in b.sentences) < sum(len(s.words) for s in a.sentences)
 
 
 def test_one_bad_document_fails_alone(db) -> None:  # type: ignore[no-untyped-def]

@@ -53,9 +53,6 @@ class CueIndex:
     verbs: dict[str, VerbCue]  # verb and participle surface forms -> the verb's frames
     nominal_words: frozenset[str]  # one-word nominal cues (بحسب)
     nominal_phrases: tuple[str, ...]  # several-word nominal cues, normalised, joined by spaces
-    # Title nouns (وزير, رئيس, المتحدث; not nationality adjectives): a sentence that introduces a person
-    # by title and name holds no attribution but tells the engine who a later "قال الوزير" is.
-    title_nouns: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, lex: Lexicon) -> CueIndex:
@@ -63,17 +60,7 @@ class CueIndex:
         verbs = {form: cue for form, cue in verbs.items() if cue.confidence > 0}
         words = {n.tokens[0] for n in lex.nominal if len(n.tokens) == 1}
         phrases = tuple(" ".join(n.tokens) for n in lex.nominal if len(n.tokens) > 1)
-        titles = frozenset(t for t in lex.titles if " " not in t and not t.endswith(("ي", "يه")) and len(t) > 3)
-        return cls(verbs, frozenset(words), phrases, titles)
-
-    def introduces_person(self, keys: list[str]) -> bool:
-        """A title noun followed by a word that is neither a title nor definite: وزير … فرحات …"""
-        for i, key in enumerate(keys):
-            if key in self.title_nouns or (key[:1] == "و" and key[1:] in self.title_nouns):
-                rest = keys[i + 1:i + 7]
-                if any(not k.startswith("ال") and k not in self.title_nouns and len(k) > 2 for k in rest):
-                    return True
-        return False
+        return cls(verbs, frozenset(words), phrases)
 
     def cue(self, key: str) -> VerbCue | None:
         """The cue a normalised word may be, with a leading clitic or an object pronoun stripped."""
@@ -150,9 +137,8 @@ def may_hold_attribution(unit: str, index: CueIndex | None = None) -> bool:
             return True
     if index.nominal_phrases:
         folded = normalize(unit)
-        if any(p in folded for p in index.nominal_phrases):
-            return True
-    return index.introduces_person([key for key, _ in words])
+        return any(p in folded for p in index.nominal_phrases)
+    return False
 
 
 def split_units(text: str, granularity: str = "sentence") -> list[tuple[int, int]]:
