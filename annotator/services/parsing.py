@@ -27,7 +27,7 @@ class ParsingSetup:
     granularity: str = "sentence"
     models: Path | None = None
     use_gpu: bool = False
-    threads: int = 0  # torch threads per parsing process; 0: the cores shared out among the workers
+    threads: int = 0  # torch threads per parsing process; 0: one
     batch_sizes: dict[str, int] = field(default_factory=dict)
     test_parser: str | None = None
 
@@ -55,7 +55,9 @@ class ParsingSetup:
         return self.workers
 
     def spec(self) -> ParserSpec:
-        threads = self.threads or max(1, default_workers() // max(1, self.workers))
+        # One PyTorch thread per process: measured on the shared 2-core machine, a process with two
+        # threads parsed 7x slower than with one when other work ran beside it (docs/scale.md).
+        threads = self.threads or 1
         return ParserSpec(models=self.models, use_gpu=self.use_gpu, threads=threads, batch_sizes=self.batch_sizes,
                           test_parser=self.test_parser)
 
