@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -126,6 +127,7 @@ def main() -> int:
     ap.add_argument("--postgres", action="store_true", help="start a throwaway PostgreSQL server for the run")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--report", action="store_true", help="also time annotator.report's compute_report once")
+    ap.add_argument("--revision", help="measure the schema at this migration (0001: before the covering indexes)")
     args = ap.parse_args()
     if args.postgres:
         sys.path.insert(0, str(ROOT / "tests"))
@@ -139,12 +141,15 @@ def main() -> int:
 def measure(url: str, args: argparse.Namespace) -> int:
     db = open_database(url)
     try:
+        if args.revision:
+            db.downgrade(args.revision)
         with db.sessions() as s:
             if s.scalar(select(func.count()).select_from(Attribution)):
                 print("the database is not empty; give an empty one", file=sys.stderr)
                 return 2
         fill_s = fill(db, args.rows)
         out: dict[str, Any] = {"backend": db.engine.dialect.name, "rows": args.rows, "fill_seconds": round(fill_s, 1),
+                               "revision": db.current_revision(), "load": os.getloadavg(),
                                "ms": {name: round(timed(fn, args.repeat), 2) for name, fn in queries(db).items()}}
         if args.report:
             from annotator.report.compute import compute_report
