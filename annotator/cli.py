@@ -6,12 +6,14 @@ import argparse
 import importlib
 import logging
 import os
+import signal
 import sys
 import textwrap
+import threading
 from collections.abc import Sequence
 
 from annotator import __version__
-from annotator.errors import AnnotatorError, ExitCode
+from annotator.errors import AnnotatorError, ExitCode, on_interrupt
 
 # Each module defines register(subparsers) and a run(args) -> int set as the parser's default "func".
 COMMAND_MODULES = (
@@ -92,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, on_interrupt)
     if not getattr(args, "func", None):
         parser.print_help()
         return ExitCode.USAGE

@@ -41,3 +41,19 @@ class ModelError(AnnotatorError):
 
 class ConflictError(AnnotatorError):
     exit_code = ExitCode.CONFLICT
+
+
+# Ctrl-C is sticky: a KeyboardInterrupt raised while Python runs a finalizer is printed and dropped, so
+# the handler also sets this flag and long loops check it between units of work (check_interrupted).
+_interrupted = False
+
+
+def on_interrupt(signum: int, frame: object) -> None:
+    global _interrupted
+    _interrupted = True
+    raise KeyboardInterrupt
+
+
+def check_interrupted() -> None:
+    if _interrupted:
+        raise KeyboardInterrupt

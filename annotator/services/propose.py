@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from annotator.db import Attribution, Database, Document, SentenceRow
 from annotator.engine import ENGINE_VERSION, DocumentResult, Proposal, SpeakerRegistry, propose
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, check_interrupted
 from annotator.nlp.types import ParsedDocument, sentence_from_rows, sentence_to_rows
 from annotator.services.speakers import ensure_seeded, load_registry, save_entry
 
@@ -184,6 +184,7 @@ def propose_documents(db: Database, parser: Parser | Submitter, *, ids: Sequence
 def _store_batch(db: Database, parser: Submitter, batch: _Batch, registry: SpeakerRegistry, stats: ProposeStats,
                  on_document: Callable[[int, int], None] | None, redo: bool) -> None:
     for doc_id, parsed in zip(batch.ids, _results(parser, batch), strict=True):
+        check_interrupted()  # a Ctrl-C lost in a finalizer still stops the run between documents
         _store_one(db, doc_id, parsed, registry, parser.name, stats, redo=redo)
         words = len(batch.texts[doc_id].split())
         stats.input_words += words
