@@ -11,6 +11,7 @@ from annotator.commands.propose import add_propose_options, print_stats, run_pro
 from annotator.errors import ExitCode
 from annotator.ingest import expand_paths, read_inputs
 from annotator.services.documents import store_articles
+from annotator.services.parsing import ParsingSetup
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     files = expand_paths(args.paths)  # a missing path fails before the database is created
+    ParsingSetup.from_args(args)  # so does a missing model: nothing is ingested that cannot be parsed
     items = read_inputs(files, text_field=args.text_field, id_field=args.id_field, max_bytes=args.max_bytes)
     db = database(args)
     try:

@@ -54,6 +54,7 @@ def test_missing_models_directory_exits_5(tmp_path: Path) -> None:
     result = run_cli("--db", str(tmp_path / "m.db"), "run", str(article), "--models", str(tmp_path / "nomodels"))
     assert result.returncode == 5
     assert "models directory not found" in one_line_error(result)
+    assert not (tmp_path / "m.db").exists()  # nothing ingested that could not be parsed
 
 
 def test_skipped_items_exit_3_but_good_ones_are_stored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
