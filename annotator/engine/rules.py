@@ -333,18 +333,22 @@ def verb_complement(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
         i, start = comp
         relative = hit.pos > 0 and normalize(sent.words[hit.pos - 1].text) in RELATIVES
         content = Span(start, clause_end(sent, start, ctx, parenthetical=relative))
-        follows: str | None
-        if hit.participle:
-            source, follows = _shared_subject(sent, hit.pos, ctx), "sentence"
-        else:
-            source, follows = _source_for(sent, hit, ctx)
-            relayed = _relayed_source(sent, hit.pos, i, ctx)
-            if relayed is not None:
-                source, follows = relayed, None
+        source, follows = _speaker_of(sent, hit, i, ctx)
         conf = hit.cue.confidence * (1.0 if source else 0.9)
         p = _make(sent, ctx, hit, content, "participle" if hit.participle else "verb_comp", conf, source, follows)
         if p:
             yield p
+
+
+def _speaker_of(sent: Sentence, hit: CueHit, content_at: int, ctx: DocContext) -> tuple[Span | None, str | None]:
+    """(source, follows) for a cue whose content starts at word ``content_at``: a participle shares the
+    sentence's subject; a verb has its own source, unless it relays someone else's words (عن X قوله)."""
+    if hit.participle:
+        return _shared_subject(sent, hit.pos, ctx), "sentence"
+    relayed = _relayed_source(sent, hit.pos, content_at, ctx)
+    if relayed is not None:
+        return relayed, None
+    return _source_for(sent, hit, ctx)
 
 
 RELAY_LEMMAS = {"نقل", "أورد", "ذكر"}
@@ -444,14 +448,7 @@ def verb_colon(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
         content = Span(start, clause_end(sent, start, ctx))
         if len(ctx.text[content.start:content.end].split()) < MIN_COLON_WORDS:
             continue  # كتب: هاني كمال الدين is a byline
-        follows: str | None
-        if hit.participle:
-            source, follows = _shared_subject(sent, hit.pos, ctx), "sentence"
-        else:
-            source, follows = _source_for(sent, hit, ctx)
-            relayed = _relayed_source(sent, hit.pos, i, ctx)
-            if relayed is not None:
-                source, follows = relayed, None
+        source, follows = _speaker_of(sent, hit, i, ctx)
         p = _make(sent, ctx, hit, content, "verb_colon", hit.cue.confidence * 0.9, source, follows)
         if p:
             yield p
