@@ -63,7 +63,7 @@ def _order(p: Proposal) -> tuple[int, int]:
 
 def resolve_speakers(proposals: list[Proposal], ctx: DocContext, registry: SpeakerRegistry) -> DocumentResult:
     doc_speakers = DocSpeakers(registry, lexicon(), entities=build_entities(ctx))
-    doc_speakers.prime(_first_entity(p.source, ctx.text, registry).text(ctx.text)
+    doc_speakers.prime((_first_entity(p.source, ctx.text, registry) if p.cue is not None else p.source).text(ctx.text)
                        for p in proposals if p.source is not None)
     out: list[Proposal] = []
     last: Proposal | None = None
@@ -94,7 +94,8 @@ def _resolve_one(p: Proposal, last: Proposal | None, ctx: DocContext,
     if p.cue is not None and p.source is None and _inside_quote(ctx, p.cue.start):
         return None  # a report inside a direct quote with no speaker of its own is the quoted speaker's
     if p.source is not None:
-        source = _first_entity(p.source, ctx.text, speakers.registry)
+        # أبلغ لافروف كيم: a verb's phrase may run on into its object; a headline's head is all speaker.
+        source = _first_entity(p.source, ctx.text, speakers.registry) if p.cue is not None else p.source
         entry = speakers.resolve_mention(source.text(ctx.text), p.agreement if p.follows is None else None,
                                          at=source.start)
         return replace(p, source=source, speaker=entry.name), entry
