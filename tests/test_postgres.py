@@ -18,7 +18,9 @@ from sqlalchemy import create_engine, event, func, select, text
 
 from annotator.db import Attribution, Database, Document, Speaker, open_database
 from annotator.engine import propose
+from annotator.engine.speakers import generic_name
 from annotator.ingest import Article
+from annotator.lang.ar import lexicon
 from annotator.nlp.testing import WordsParser
 from annotator.services.documents import store_articles
 from annotator.services.propose import propose_documents, seed_registry
@@ -129,10 +131,12 @@ def test_concurrent_runs_share_speakers_and_write_each_document_once(tmp_path: P
     stored = _stored(url)
     # Each document written once, with the same attributions (spans exactly) as one run alone.
     assert [row[:-1] for row in stored] == [row[:-1] for row in expected]
-    # Speakers: the registry grows while the three processes run, so a generic mention can be named from
-    # a slightly different registry in one of them (seen once in about ten runs); nearly all must agree.
-    differing = sum(1 for a, b in zip(stored, expected, strict=True) if a[-1] != b[-1])
-    assert differing <= max(1, len(expected) // 20), (differing, len(expected))
+    # Speakers: named ones are shared exactly. A generic mention (المتحدث باسم الوزارة …) names nobody
+    # outside its article, and its wording can depend on what the growing registry held when each of the
+    # three processes started; only such speakers may differ.
+    lex = lexicon()
+    differing = [(a[-1], b[-1]) for a, b in zip(stored, expected, strict=True) if a[-1] != b[-1]]
+    assert all(x and y and generic_name(x, lex) and generic_name(y, lex) for x, y in differing), differing
     engine = create_engine(url)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM documents WHERE parsed_at IS NULL")).scalar_one() == 0

@@ -25,8 +25,10 @@ class SpeakerEntry:
     aliases: set[str] = field(default_factory=set)
     id: int | None = None  # the database row, when it has one
 
-    def match_keys(self) -> set[str]:
-        return {name_key(a) for a in {self.name, *self.aliases} if a.strip()}
+    def match_keys(self) -> list[str]:
+        """Keys in a fixed order: set order changes from process to process (hash randomisation), and
+        the registry's answer for a key two entries share must not."""
+        return sorted({name_key(a) for a in {self.name, *self.aliases} if a.strip()})
 
 
 def clean_mention(text: str) -> str:

@@ -23,7 +23,7 @@ def load_registry(session: Session) -> SpeakerRegistry:
     ).all()
     registry = SpeakerRegistry()
     lex = lexicon()
-    for s in rows:
+    for s in sorted(rows, key=lambda r: r.id):
         entry = SpeakerEntry(s.name, s.kind, s.gender, {a.alias for a in s.aliases}, id=s.id)
         # A generic phrase some article used (الشركة الكورية) must not capture mentions in other articles.
         registry.add(entry, index=s.kind != "unknown" or not generic_name(s.name, lex))
@@ -89,7 +89,7 @@ def save_entry(session: Session, entry: SpeakerEntry) -> Speaker:
                           gender=entry.gender)
         session.add(speaker)
         session.flush()
-    for alias in entry.aliases:
+    for alias in sorted(entry.aliases):
         add_alias(session, speaker, alias)
     entry.id = speaker.id
     return speaker
