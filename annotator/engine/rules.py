@@ -351,7 +351,6 @@ def _speaker_of(sent: Sentence, hit: CueHit, content_at: int, ctx: DocContext) -
     return _source_for(sent, hit, ctx)
 
 
-RELAY_LEMMAS = {"نقل", "أورد", "ذكر"}
 SAYING_NOUNS = {normalize(w) for w in ("قوله", "قولها", "قولهم", "قولهما", "تأكيده", "تأكيدها", "تصريحه")}
 
 

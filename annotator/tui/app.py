@@ -305,8 +305,7 @@ class ReviewScreen(Screen[None]):
             return
         self.sel.move(step, extend)
         self.redraw()
-        text = text_of(self.item.sentences, self.sel.span())
-        self.notice(f"selected {self.sel.size} word(s): {display(text, self.mode)}")
+        self.notice(self.sel.selected_notice(display(text_of(self.item.sentences, self.sel.span()), self.mode)))
 
     def mark(self, which: SpanName) -> None:
         if self.selecting == "set":
@@ -317,8 +316,7 @@ class ReviewScreen(Screen[None]):
             return
         self.sel.mark(which)
         self.redraw()
-        self.notice(f"{which} marked; enter saves the new attribution" if "content" in self.sel.marked
-                    else f"{which} marked; mark the content (c) too")
+        self.notice(self.sel.marked_notice(which))
 
     def action_save_selection(self) -> None:
         item, sel = self.item, self.sel

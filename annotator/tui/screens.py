@@ -319,8 +319,7 @@ class DocumentScreen(Screen[None]):
             return
         self.sel.move(step, extend)
         self.draw()
-        text = text_of(self.doc.sentences, self.sel.span())
-        self.notice(f"selected {self.sel.size} word(s): {display(text, self.mode)}")
+        self.notice(self.sel.selected_notice(display(text_of(self.doc.sentences, self.sel.span()), self.mode)))
         self.call_after_refresh(self.scroll_to_offset, self.sel.words[self.sel.cursor][0], True)
 
     def action_mark(self, which: str) -> None:
@@ -328,8 +327,7 @@ class DocumentScreen(Screen[None]):
             return
         self.sel.mark(which)
         self.draw()
-        self.notice(f"{which} marked; enter saves the new attribution" if "content" in self.sel.marked
-                    else f"{which} marked; mark the content (c) too")
+        self.notice(self.sel.marked_notice(which))
 
     def action_save(self) -> None:
         sel, doc = self.sel, self.doc

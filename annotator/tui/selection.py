@@ -38,6 +38,15 @@ class WordSelection:
         lo, hi = sorted((self.anchor, self.cursor))
         return self.words[lo][0], self.words[hi][1]
 
+    def selected_notice(self, shown: str) -> str:
+        """The status line after a cursor move; ``shown`` is the selected text as the screen displays it."""
+        return f"selected {self.size} word(s): {shown}"
+
+    def marked_notice(self, which: str) -> str:
+        if "content" in self.marked:
+            return f"{which} marked; enter saves the new attribution"
+        return f"{which} marked; mark the content (c) too"
+
     def mark(self, which: str) -> None:
         """The selection becomes that span; the next selection starts from the cursor."""
         self.marked[which] = self.span()
