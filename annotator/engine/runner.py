@@ -13,7 +13,7 @@ from annotator.lang.ar import lexicon
 from annotator.nlp.types import ParsedDocument
 
 BARE_QUOTE_REACH = 2  # sentences a continuing quote may be from the last attribution
-MIN_UNRESOLVED_CONFIDENCE = 0.45  # below this, a proposal with no speaker at all is dropped
+MIN_UNRESOLVED_CONFIDENCE = 0.45
 
 
 @dataclass
@@ -98,6 +98,9 @@ def _resolve_one(p: Proposal, last: Proposal | None, ctx: DocContext,
         source = _first_entity(p.source, ctx.text, speakers.registry) if p.cue is not None else p.source
         entry = speakers.resolve_mention(source.text(ctx.text), p.agreement if p.follows is None else None,
                                          at=source.start)
+        anchor = max(source.end, p.cue.end if p.cue else 0)
+        if anchor < p.content.start:
+            speakers.note_document(ctx.text[anchor:p.content.start], entry)
         return replace(p, source=source, speaker=entry.name), entry
     entry, agreed = speakers.most_recent(p.agreement)
     if entry is None and speakers.entities is not None:

@@ -27,6 +27,9 @@ RELATIVES = {normalize(w) for w in ("الذي", "التي", "الذين", "ال�
 _PREP_CLITICS = {"ب", "ل", "ك"}
 RESUMPTIVES = {normalize(w) for w in ("فيه", "فيها", "منه", "منها", "عنه", "عنها")}
 _CONJ = {"و", "ف"}
+# Nouns whose name may follow in quotation marks: مراسل "سكاي نيوز عربية", صحيفة "نيويورك تايمز".
+_NAMED_BY_QUOTE = {normalize(w) for w in ("مراسل", "مراسلة", "صحيفة", "وكالة", "موقع", "قناة", "شبكة", "مجلة",
+                                          "إذاعة", "شركة", "حركة", "جماعة", "تنظيم", "حزب", "منظمة")}
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,8 @@ def _stops(g: Group, ctx: DocContext) -> bool:
             or key in COMPLEMENTIZERS or normalize(g.words[0].text) in COMPLEMENTIZERS or key in RELATIVES)
 
 
-def _is_np_group(g: Group, ctx: DocContext, after_name: bool, next_group: Group | None) -> bool:
+def _is_np_group(g: Group, ctx: DocContext, after_name: bool, next_group: Group | None,
+                 after_title: bool = False) -> bool:
     if g.is_punct or _stops(g, ctx) or _touches_quote(g) or ctx.lex.participle(g.text) is not None:
         return False
     head = g.head
@@ -151,6 +155,9 @@ def _is_np_group(g: Group, ctx: DocContext, after_name: bool, next_group: Group 
         return False
     if g.clitic in _PREP_CLITICS:
         # ب+يسكوف: a name split wrongly, after a first name; ل+لافروف is the addressee: never.
+        if g.clitic == "ب" and after_title and head.upos in NAME_UPOS and _ends_np(next_group, ctx) \
+                and not normalize(head.text).startswith("ال"):
+            return True  # مسؤول تنفيذي بغوغل: an unnamed source and where they work
         return g.clitic == "ب" and after_name and head.upos in NAME_UPOS | {"VERB"} and \
             not normalize(head.text).startswith("ال") and not ctx.is_known_name(head.text) \
             and _ends_np(next_group, ctx)
@@ -206,7 +213,7 @@ def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: boo
         g = gs[i]
         if i > first and "\n" in ctx.text[gs[i - 1].end:g.start]:
             break  # a phrase never runs onto the next line
-        if allow_quotes:
+        if allow_quotes or (i > first and gs[i - 1].key in _NAMED_BY_QUOTE):
             quoted = _quoted_name_end(gs, i)
             if quoted is not None:
                 i, after_name = quoted, True
@@ -220,7 +227,9 @@ def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: boo
                 break
             i = end
             continue
-        if not _is_np_group(g, ctx, after_name, gs[i + 1] if i + 1 < len(gs) else None):
+        after_title = i > first and not after_name and not gs[i - 1].key.startswith("ال") \
+            and gs[first].key in ctx.lex.titles
+        if not _is_np_group(g, ctx, after_name, gs[i + 1] if i + 1 < len(gs) else None, after_title):
             break
         if after_name and g.key.startswith("ال") and g.upos == "NOUN" and not g.whole:
             break  # a name then a definite noun: the object begins (اتهمت تشوي الولايات المتحدة بـ…)
@@ -276,7 +285,18 @@ def source_after(sent: Sentence, cue_pos: int, ctx: DocContext, *, allow_quotes:
     if end == first:
         return None
     end = _cut_at_object(sent, gs, sent.words[cue_pos], first, end)
-    return _span(gs, first, end)
+    return _span(gs, first, _author_end(gs, first, end, ctx))
+
+
+def _author_end(gs: list[Group], first: int, end: int, ctx: DocContext) -> int:
+    """`ذكر تقرير لموقع بلومبرغ أن`: a text (تقرير, بيان) with its author after ل is one source."""
+    if end != first + 1 or gs[first].key not in ctx.lex.document_nouns or end >= len(gs):
+        return end
+    g = gs[end]
+    if g.clitic != "ل" and not (g.key.startswith("ل") and not g.is_punct and len(g.words) == 1):
+        return end
+    after = np_groups(gs, end + 1, ctx, allow_quotes=True)
+    return after if after > end + 1 or (g.clitic == "ل" and len(g.words) > 1) else end
 
 
 def phrase_after(
@@ -307,7 +327,36 @@ def source_before(sent: Sentence, cue_pos: int, ctx: DocContext) -> Span | None:
         stop -= 1
     if stop > start and stop - start <= MAX_SOURCE_GROUPS and np_groups(gs, start, ctx) >= stop:
         return _span(gs, start, stop)
-    return _antecedent(gs, cue_g, ctx)
+    return _antecedent(gs, cue_g, ctx) or _tree_subject_before(sent, gs, cue_pos, stop, ctx)
+
+
+AUXILIARIES = {normalize(w) for w in ("كان", "كانت", "ظل", "ظلت", "بات", "باتت")}
+MAX_SUBJECT_WORDS = 14
+
+
+def _tree_subject_before(sent: Sentence, gs: list[Group], cue_pos: int, stop: int, ctx: DocContext) -> Span | None:
+    """The subject the tree gives the cue (or the كان it depends on), when it ends right before the cue:
+    `حتى أن أحد المعلقين السعوديين البارزين ألمح`, `وكان وزير الإعلام في جنوب السودان مايكل ماكوي قال`.
+    Only a phrase of nouns, names and prepositions: a verb or a relative pronoun inside is a clause."""
+    cue = sent.words[cue_pos]
+    heads = [cue.index]
+    if cue.head and normalize(sent.word(cue.head).text) in AUXILIARIES | {"و" + a for a in AUXILIARIES}:
+        heads.append(cue.head)
+    for head in heads:
+        subject = next((w for w in sent.words if w.head == head and w.deprel.startswith("nsubj")
+                        and w.index < cue.index), None)
+        if subject is None:
+            continue
+        words = sent.subtree(subject.index)
+        if len(words) > MAX_SUBJECT_WORDS or words[-1].index - words[0].index + 1 != len(words):
+            return None
+        if any(w.upos in {"VERB", "PUNCT"} or normalize(w.text) in RELATIVES for w in words):
+            return None
+        first, last = group_index(gs, words[0].index - 1), group_index(gs, words[-1].index - 1)
+        if last + 1 != stop or gs[first].clitic in _CONJ or gs[first].clitic in _PREP_CLITICS:
+            return None
+        return _span(gs, first, last + 1)
+    return None
 
 
 def _antecedent(gs: list[Group], cue_g: int, ctx: DocContext) -> Span | None:

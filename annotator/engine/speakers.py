@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from annotator.engine.coref import DocEntities, generic_org_kind
 from annotator.lang.ar import Lexicon
@@ -174,23 +175,54 @@ class DocSpeakers:
     titles: list[tuple[frozenset[str], SpeakerEntry]] = field(default_factory=list)  # title words -> person
     entities: DocEntities | None = None  # who is who in this article (annotator.engine.coref)
     generic: dict[str, SpeakerEntry] = field(default_factory=dict)  # generic mentions, this article only
+    antecedents: dict[str, SpeakerEntry] = field(default_factory=dict)  # head noun -> whom a later ال+noun means
 
     def resolve_mention(self, mention: str, agreement: str | None, at: int = 0) -> SpeakerEntry:
-        mention = clean_mention(mention)
-        entry, canonical = self._match(mention, at)
+        mention = _author_of(clean_mention(mention), self.lex)
+        entry = self._antecedent(mention)
         if entry is None:
-            entry = self._create(canonical or mention)
-            if canonical and canonical != mention:
-                self.registry.add_alias(entry, mention)
+            entry, canonical = self._match(mention, at)
+            if entry is None:
+                entry = self._create(canonical or mention)
+                if canonical and canonical != mention:
+                    self.registry.add_alias(entry, mention)
+        self._remember_head(mention, entry)
         self._learn_gender(entry, agreement)
         self._note(entry)
         return entry
+
+    def note_document(self, between: str, entry: SpeakerEntry) -> None:
+        """`قال مؤتمر الإيغور العالمي في تقرير إن …`: a later `التقرير` is the congress."""
+        words = [normalize(w) for w in between.split()]
+        for before, word in pairwise(words):
+            if before == "في" and word in self.lex.document_nouns:
+                self.antecedents[word] = entry
+
+    def _antecedent(self, mention: str) -> SpeakerEntry | None:
+        """المسؤول, نفس المصدر, التقرير: a definite noun with no name that takes up an earlier indefinite
+        mention with the same noun (مسؤول تنفيذي بغوغل) or the text someone issued (في تقرير)."""
+        words = [normalize(w) for w in mention.split()]
+        if words and words[0] in self.lex.anaphoric_determiners:
+            words = words[1:]
+        if not words or len(words) > 2 or not all(w.startswith("ال") for w in words):
+            return None
+        return self.antecedents.get(words[0][2:])
+
+    def _remember_head(self, mention: str, entry: SpeakerEntry) -> None:
+        words = mention.split()
+        if len(words) < 1 or entry.kind == "person" or name_part(mention, self.lex) is not None:
+            return
+        head = normalize(words[0])
+        if not head.startswith("ال") and head not in self.lex.anaphoric_determiners:
+            self.antecedents[head] = entry
 
     def prime(self, mentions: Iterable[str]) -> None:
         """Learn from every 'title + name' mention of the document first, so that a title alone
         (الرئيس التركي, المدرب الألماني) finds its person even when the name comes later."""
         for mention in mentions:
             mention = clean_mention(mention)
+            if self._named_org(mention) is not None:
+                continue  # شرطة مدينة شيرتز: an organisation, not a title before a name
             name = name_part(mention, self.lex)
             title = title_words(mention, name)
             if name and len(title) >= 1:
@@ -217,6 +249,9 @@ class DocSpeakers:
                 full = ents.org_named(mention) or mention  # بوليساريو -> جبهة بوليساريو
             if full != mention:
                 return self._local_lookup(mention) or self.registry.by_key(full), full
+        org = self._named_org(mention)
+        if org is not None:
+            return self.registry.by_key(org), org  # شرطة مدينة شيرتز is the police, not the city
         name = (ents.name_in(mention, self.lex) if ents else None) or name_part(mention, self.lex)
         if name:
             canonical = (ents.full_name(name) or ents.expand(name) if ents else None) or name
@@ -235,6 +270,15 @@ class DocSpeakers:
             if len(title) >= 2 and title <= words:
                 return entry, None
         return self.registry.lookup(mention, prefer=self.seen), None
+
+    def _named_org(self, mention: str) -> str | None:
+        """The organisation the article names with this phrase, when the phrase opens with an organisation
+        noun and names one (not a generic المحكمة)."""
+        words = mention.split()
+        if self.entities is None or not words or normalize(words[0]).removeprefix("ال") not in self.lex.org_nouns \
+                or generic_org_kind(mention, self.lex) is not None:
+            return None
+        return self.entities.fullest_org(mention)
 
     def _org(self, mention: str, at: int, ents: DocEntities) -> str | None:
         kind = generic_org_kind(mention, self.lex)
@@ -276,9 +320,10 @@ class DocSpeakers:
         return self._create_named(mention)
 
     def _create_named(self, mention: str) -> SpeakerEntry:
-        name = name_part(mention, self.lex)
-        canonical = name if name and len(name.split()) >= 1 and name != mention and _looks_like_name(name) \
-            else mention
+        words = mention.split()
+        org = bool(words) and normalize(words[0]).removeprefix("ال") in self.lex.org_nouns
+        name = None if org else name_part(mention, self.lex)  # شرطة مدينة شيرتز names the police
+        canonical = name if name and name != mention and _looks_like_name(name) else mention
         existing = self.registry.by_key(canonical)
         if existing is not None:
             self.registry.add_alias(existing, mention)
@@ -351,6 +396,18 @@ def _gender(agreement: str | None) -> str | None:
     if "Masc" in agreement:
         return "Masc"
     return None
+
+
+def _author_of(mention: str, lex: Lexicon) -> str:
+    """`تقرير لموقع بلومبرغ` -> `موقع بلومبرغ`: a text of someone's speaks for its author."""
+    words = mention.split()
+    if len(words) >= 2 and normalize(words[0]) in lex.document_nouns and words[1].startswith("ل") \
+            and len(words[1]) > 3:
+        rest = words[1][1:]
+        if rest.startswith("ل"):
+            rest = "ا" + rest  # للبحوث -> البحوث
+        return " ".join([rest, *words[2:]])
+    return mention
 
 
 def _looks_like_name(text: str) -> bool:

@@ -9,8 +9,11 @@ Usage (from the project root):
     .venv/bin/python benchmarks/gold/tools.py select        # print the dev-set selection (seeded)
     .venv/bin/python benchmarks/gold/tools.py show ID       # print a selected dev article (numbered lines)
     .venv/bin/python benchmarks/gold/tools.py review SPEC   # print each record's spans in context
-    .venv/bin/python benchmarks/gold/tools.py build         # rebuild both gold JSONL files from the specs
-    .venv/bin/python benchmarks/gold/tools.py check         # check both gold JSONL files against the texts
+    .venv/bin/python benchmarks/gold/tools.py build         # rebuild the gold JSONL files from the specs
+    .venv/bin/python benchmarks/gold/tools.py check         # check the gold JSONL files against the texts
+
+`select` and `show` take `--set dev2` for the second dev set (`select_dev2`); `build` and `check` handle
+seeds, dev and dev2 (dev2 only once its spec exists).
 
 Spec format (one file per gold set, UTF-8, values are raw text to the end of the line, no quoting):
 
@@ -51,6 +54,7 @@ GOLD_DIR = Path(__file__).resolve().parent
 SPEC_DIR = GOLD_DIR / "spec"
 SEEDS_GOLD = ROOT / "tests" / "data" / "gold" / "seeds.jsonl"
 DEV_GOLD = GOLD_DIR / "dev.jsonl"
+DEV2_GOLD = GOLD_DIR / "dev2.jsonl"
 
 # The corpus files of the dev set: the JSON field holding the text and the one holding the id.
 CORPORA: dict[str, tuple[str, str]] = {
@@ -145,6 +149,80 @@ def select_dev(seed: int = SELECTION_SEED) -> list[tuple[str, str]]:
         per_group = [count // len(names) + (1 if i < count % len(names) else 0) for i in range(len(names))]
         for name, n in zip(names, per_group, strict=True):
             chosen.extend((corpus, doc_id) for doc_id in rng.sample(sorted(groups[name]), n))
+    return chosen
+
+
+# ---------------------------------------------------------------- dev2 selection
+
+# The second dev set (README.md, "dev2"): stratified like the held-out test set (TEST.md), with its
+# eligibility rule (fewer than 600 words; a quotation mark or a reporting verb of TEST.md's regex), and
+# excluding every article of dev_docs.txt and test_docs.txt by id and by text.
+DEV2_SEED = 20261124
+DEV2_PLAN: list[tuple[str, dict[str, int]]] = [
+    ("ant_multisource_v2.1.jsonl.gz", {"BBC": 3, "CNN": 3, "alarabia": 3, "france24": 3, "skynews": 2}),
+    ("saudinewsnet.jsonl.gz", {"": 11}),
+    ("ant_jawharafm_v1.1.jsonl.gz", {"": 10}),
+]
+# Drawn but passed over, in favour of the next article of the same stratum (README.md, "dev2").
+DEV2_PASSED_OVER: frozenset[str] = frozenset()
+DEV2_REPORTING_VERB = re.compile(
+    r"(?:^|[\s(])(?:[وف])?(?:قال|قالت|يقول|تقول|أكد|أكدت|يؤكد|تؤكد|أضاف|أضافت|يضيف|تضيف|أوضح|أوضحت|يوضح"
+    r"|أشار|أشارت|يشير|تشير|أعلن|أعلنت|يعلن|تعلن|صرح|صرحت|ذكر|ذكرت|أفاد|أفادت)(?=[\s،,:])"
+)
+
+
+def is_dev2_candidate(text: str) -> bool:
+    """Fewer than 600 words and a quotation mark or a reporting verb (TEST.md's eligibility rule)."""
+    if not text.strip() or len(text.split()) >= MAX_WORDS:
+        return False
+    return any(m in text for m in QUOTE_MARKS) or DEV2_REPORTING_VERB.search(text) is not None
+
+
+def read_doc_list(path: Path) -> list[str]:
+    """The ids of a `*_docs.txt` file (one a line, `#` comments)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def select_dev2(seed: int = DEV2_SEED, reserve: int = 0) -> list[tuple[str, str, str]]:
+    """The dev2 articles as (corpus file, stratum, id), in draw order.
+
+    One generator for the whole draw; each stratum's candidate ids (first occurrence of an id) are sorted,
+    shuffled and taken in that order, skipping an id of dev_docs.txt/test_docs.txt, a text equal to one of
+    theirs or to a text already taken, and the ids of DEV2_PASSED_OVER. `reserve` adds that many further
+    articles per stratum (the next ones in draw order), for inspection.
+    """
+    rng = random.Random(seed)
+    excluded = read_doc_list(GOLD_DIR / "dev_docs.txt") + read_doc_list(GOLD_DIR / "test_docs.txt")
+    by_corpus: dict[str, list[str]] = {}
+    for doc_id in excluded:
+        by_corpus.setdefault(corpus_of(doc_id), []).append(doc_id)
+    blocked = {t.strip() for c, ids in by_corpus.items() for t in load_corpus_texts(c, ids).values()}
+    excluded_ids = set(excluded)
+    chosen: list[tuple[str, str, str]] = []
+    for corpus, quotas in DEV2_PLAN:
+        text_field, id_field = CORPORA[corpus]
+        strata: dict[str, dict[str, str]] = {name: {} for name in quotas}
+        for article in iter_corpus(corpus):
+            stratum = article.get("src", "") if corpus.startswith("ant_multisource") else ""
+            doc_id = article[id_field]
+            text = article[text_field] or ""
+            if stratum not in strata or doc_id in strata[stratum] or not is_dev2_candidate(text):
+                continue
+            strata[stratum][doc_id] = text.strip()
+        for name, count in quotas.items():
+            order = sorted(strata[name])
+            rng.shuffle(order)
+            picked = 0
+            for doc_id in order:
+                if picked == count + reserve:
+                    break
+                text = strata[name][doc_id]
+                if doc_id in excluded_ids or text in blocked or doc_id in DEV2_PASSED_OVER:
+                    continue
+                blocked.add(text)
+                chosen.append((corpus, name, doc_id))
+                picked += 1
     return chosen
 
 
@@ -401,7 +479,9 @@ def corpus_of(doc_id: str) -> str:
 
 
 def _build() -> None:
-    for spec, out in (("seeds.gold.txt", SEEDS_GOLD), ("dev.gold.txt", DEV_GOLD)):
+    for spec, out in (("seeds.gold.txt", SEEDS_GOLD), ("dev.gold.txt", DEV_GOLD), ("dev2.gold.txt", DEV2_GOLD)):
+        if not (SPEC_DIR / spec).exists():
+            continue
         docs = parse_spec(SPEC_DIR / spec)
         texts = spec_texts(docs)
         records = build_records(docs, texts)
@@ -412,8 +492,9 @@ def _build() -> None:
         print(f"{out.relative_to(ROOT)}: {len(docs)} documents, {len(records)} attributions")
 
 
-def _show(doc_id: str) -> None:
-    for corpus, i in select_dev():
+def _show(doc_id: str, dev2: bool = False) -> None:
+    pairs = [(c, i) for c, _, i in select_dev2(reserve=3)] if dev2 else select_dev()
+    for corpus, i in pairs:
         if i == doc_id:
             text = load_corpus_texts(corpus, [i])[i]
             for n, line in enumerate(text.split("\n")):
@@ -442,18 +523,31 @@ def _review(spec: str) -> None:
 
 
 def main(argv: list[str]) -> None:
+    dev2 = False
+    if "--set" in argv:  # `--set dev` (the default) or `--set dev2`, for select and show
+        i = argv.index("--set")
+        name = argv[i + 1] if i + 1 < len(argv) else ""
+        if name not in ("dev", "dev2"):
+            raise SystemExit(f"unknown set: {name!r} (dev or dev2)")
+        dev2 = name == "dev2"
+        argv = argv[:i] + argv[i + 2:]
     command = argv[0] if argv else "check"
-    if command == "select":
+    if command == "select" and dev2:
+        for corpus, stratum, doc_id in select_dev2():
+            print(corpus, stratum or "-", doc_id, sep="\t")
+    elif command == "select":
         for corpus, doc_id in select_dev():
             print(corpus, doc_id, sep="\t")
     elif command == "show":
-        _show(argv[1])
+        _show(argv[1], dev2)
     elif command == "review":
         _review(argv[1])
     elif command == "build":
         _build()
     elif command == "check":
-        for path, dev in ((SEEDS_GOLD, False), (DEV_GOLD, True)):
+        for path, dev in ((SEEDS_GOLD, False), (DEV_GOLD, True), (DEV2_GOLD, True)):
+            if path == DEV2_GOLD and not path.exists():
+                continue
             records = read_jsonl(path)
             problems = check_records(records, gold_texts(records, dev))
             print(f"{path.relative_to(ROOT)}: {len(records)} records, {len(problems)} problems")

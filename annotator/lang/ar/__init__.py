@@ -79,6 +79,8 @@ class Lexicon:
     time_words: frozenset[str] = frozenset()
     org_nouns: frozenset[str] = frozenset()
     generic_org_nouns: frozenset[str] = frozenset()
+    document_nouns: frozenset[str] = frozenset()
+    anaphoric_determiners: frozenset[str] = frozenset()
 
     def verb(self, form: str, lemma: str = "") -> VerbCue | None:
         """The cue for a word, by normalised lemma or by surface form (the lemmatizer is not perfect)."""
@@ -143,6 +145,8 @@ def lexicon() -> Lexicon:
     lex.time_words = frozenset(normalize(w) for w in titles.get("time_words") or [])
     lex.org_nouns = frozenset(normalize(w).removeprefix("ال") for w in titles.get("org_nouns") or [])
     lex.generic_org_nouns = frozenset(normalize(w) for w in titles.get("generic_org_nouns") or [])
+    lex.document_nouns = frozenset(normalize(w) for w in titles.get("document_nouns") or [])
+    lex.anaphoric_determiners = frozenset(normalize(w) for w in titles.get("anaphoric_determiners") or [])
     lex.np_stoppers = lex.np_stoppers | lex.time_words
     return lex
 
