@@ -20,6 +20,7 @@ from tests.conftest import ROOT, SEEDS, SHARED
 
 SEEDS_GOLD = ROOT / "tests" / "data" / "gold" / "seeds.jsonl"
 DEV_GOLD = ROOT / "benchmarks" / "gold" / "dev.jsonl"
+DEV2_GOLD = ROOT / "benchmarks" / "gold" / "dev2.jsonl"
 NEWS = SHARED / "corpus" / "news"
 
 QUOTE_MARKS = set("\"“”«»")
@@ -65,10 +66,10 @@ def seed_texts() -> dict[str, str]:
     return texts
 
 
-@cache
-def dev_texts() -> dict[str, str]:
+def corpus_texts(path: Path) -> dict[str, str]:
+    """The texts of the corpus articles a gold file names (dev, dev2)."""
     by_corpus: dict[tuple[str, str, str], set[str]] = {}
-    for r in read_jsonl(DEV_GOLD):
+    for r in read_jsonl(path):
         by_corpus.setdefault(corpus_file(r["doc"]), set()).add(r["doc"])
     texts: dict[str, str] = {}
     for (name, id_field, text_field), ids in by_corpus.items():
@@ -76,7 +77,17 @@ def dev_texts() -> dict[str, str]:
     return texts
 
 
-GOLD = {"seeds": (SEEDS_GOLD, seed_texts), "dev": (DEV_GOLD, dev_texts)}
+@cache
+def dev_texts() -> dict[str, str]:
+    return corpus_texts(DEV_GOLD)
+
+
+@cache
+def dev2_texts() -> dict[str, str]:
+    return corpus_texts(DEV2_GOLD)
+
+
+GOLD = {"seeds": (SEEDS_GOLD, seed_texts), "dev": (DEV_GOLD, dev_texts), "dev2": (DEV2_GOLD, dev2_texts)}
 
 
 def expected_type(text: str, start: int, end: int) -> str:
@@ -164,3 +175,14 @@ def test_the_type_rule_itself() -> None:
     start = text.index("البلد")
     assert expected_type(text, start, len(text)) == "mixed"
     assert expected_type(text, start, start + 5) == "indirect"
+
+
+def test_dev2_documents_are_listed_and_apart_from_dev_and_test() -> None:
+    """dev2_docs.txt names every document of dev2.jsonl and none of dev_docs.txt or test_docs.txt."""
+    def ids(name: str) -> set[str]:
+        lines = (ROOT / "benchmarks" / "gold" / name).read_text(encoding="utf-8").splitlines()
+        return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+    dev2 = ids("dev2_docs.txt")
+    assert {r["doc"] for r in read_jsonl(DEV2_GOLD)} <= dev2
+    assert not dev2 & (ids("dev_docs.txt") | ids("test_docs.txt"))

@@ -299,6 +299,8 @@ def _org_at(gs: list[Group], i: int, ctx: DocContext) -> Org | None:
         if nxt.is_punct or nxt.clitic is not None or nxt.key in ctx.lex.np_stoppers \
                 or nxt.upos not in {"NOUN", "ADJ", "PROPN", "X"} or ctx.lex.verb(nxt.text) is not None:
             break
+        if gs[j - 1].key.startswith("ال") and nxt.upos in {"NOUN", "ADJ"} and not nxt.key.startswith("ال"):
+            break  # وزارة الخدمة المدنية | أسماء …: a definite word ends the name, a bare noun starts the object
         j += 1
     if j == i + 1:
         return None

@@ -167,6 +167,43 @@ def _is_np_group(g: Group, ctx: DocContext, after_name: bool, next_group: Group 
     return head.upos in NP_UPOS or normalize(head.text) in ctx.lex.titles
 
 
+def _modifier_pp(gs: list[Group], i: int, first: int, ctx: DocContext) -> bool:
+    """A ل/ب phrase that belongs to the source rather than naming the addressee: inside a title before
+    the name (رئيس نادي كرة القدم بالحمامات أحمد الشعباني), or after an organisation or an unnamed
+    source (الاتحاد المصري لكرة القدم, مصدرا بالشركة). Never a name's addressee (قال لافروف لكيم)."""
+    g = gs[i]
+    if g.clitic not in {"ل", "ب"} or g.is_punct or len(g.words) > 3:
+        return False
+    head = normalize(g.head.text if len(g.words) == 2 or g.words[1].text != "ال" else g.words[-1].text)
+    bare = head.removeprefix("ال")
+    if bare in ctx.lex.addressee_nouns or head in ctx.lex.addressee_nouns or g.head.upos not in NP_UPOS:
+        return False
+    if _name_follows(gs, i + 1, ctx):
+        return True
+    opener = gs[first].key.removeprefix("ال")
+    if opener not in ctx.lex.org_nouns and opener.removesuffix("ا") not in UNNAMED_HEADS:
+        return False
+    # للمقاومة, لكرة القدم, بالشركة: a definite phrase; تعهد الصندوق باستثمار …: what was promised
+    nxt = gs[i + 1] if i + 1 < len(gs) else None
+    definite = head.startswith("ال") or (g.clitic == "ل" and head.startswith("ل"))  # لل+مقاومة
+    return definite or (nxt is not None and nxt.key.startswith("ال") and nxt.upos == "NOUN"
+                                     and nxt.clitic is None)
+
+
+UNNAMED_HEADS = {normalize(w) for w in ("مصدر", "مصادر", "مسؤول", "مسؤولون", "مسؤولين", "عضو", "متحدث", "ناطق")}
+
+
+def _name_follows(gs: list[Group], j: int, ctx: DocContext) -> bool:
+    """A personal name comes within three words, and the phrase ends after it."""
+    for k in range(j, min(j + 3, len(gs))):
+        g = gs[k]
+        if g.is_punct or _stops(g, ctx) or g.clitic is not None:
+            return False
+        if (g.upos in NAME_UPOS or g.text[:1] in QUOTE_CHARS) and not g.key.startswith("ال"):
+            return True
+    return False
+
+
 def _ends_np(g: Group | None, ctx: DocContext) -> bool:
     return g is None or g.is_punct or _stops(g, ctx) or g.clitic in _PREP_CLITICS
 
@@ -226,6 +263,9 @@ def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: boo
             if end is None:
                 break
             i = end
+            continue
+        if i > first and not after_name and _modifier_pp(gs, i, first, ctx):
+            i += 1  # الرئيس التنفيذي لإنستغرام كيفن سيستروم, المركز الإعلامي للمقاومة, مصدرا بالشركة
             continue
         after_title = i > first and not after_name and not gs[i - 1].key.startswith("ال") \
             and gs[first].key in ctx.lex.titles

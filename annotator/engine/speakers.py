@@ -57,6 +57,18 @@ def _mention_words(mention: str) -> list[str]:
     return [w for w in (w.strip(_PUNCT) for w in clean_mention(mention).split()) if w]
 
 
+def name_first(mention: str, lex: Lexicon) -> str:
+    """`شيموس كولمان، مدافع إيفرتون` -> `شيموس كولمان`: a bare name before a comma apposition is the
+    speaker; the title after it is not part of the name."""
+    head, comma, _ = mention.partition("،")
+    if not comma:
+        head, comma, _ = mention.partition(",")
+    head = head.strip()
+    if comma and head and name_part(head, lex) == clean_mention(head) and len(head.split()) >= 2:
+        return head
+    return mention
+
+
 def name_part(mention: str, lex: Lexicon) -> str | None:
     """The personal name inside a source phrase: the trailing words that are neither titles nor
     definite nouns/adjectives ('زعيم كوريا الشمالية كيم جونغ أون' -> 'كيم جونغ أون').
@@ -75,10 +87,14 @@ def name_part(mention: str, lex: Lexicon) -> str | None:
             break
         if key[:1] in {"ك", "ب", "ل"} and len(key) > 4 and key not in lex.whole_words:
             break  # رانيا كواحدة: "as one of", not a name
+        if any(ch.isdigit() for ch in key) or key in lex.time_words:
+            break  # المخرجة البالغة 44 عاما: an age, not a name
         name.insert(0, w)
     if not name or (len(name) == len(words) and len(words) > 4):
         return None
     before = normalize(words[len(words) - len(name) - 1]) if len(name) < len(words) else ""
+    if any(ch.isdigit() for ch in before):
+        return None  # البالغة 44 عاما: what follows a number is a unit
     governed = (before in lex.titles or before in lex.org_nouns) and not before.startswith("ال")
     if governed and (len(name) == 1 or normalize(name[-1]).startswith("ال")):
         return None  # رئيس جنوب السودان, مدرب ليفربول: what the title governs, not a name
@@ -91,6 +107,8 @@ def _family_name(words: list[str], lex: Lexicon) -> bool:
     if len(words) < 2:
         return False
     last, given = normalize(words[-1]), normalize(words[-2])
+    if given[:1] in {"ل", "ب", "ك"} and given not in lex.whole_words:
+        return False  # لكرة القدم: a preposition and a noun
     return (last.startswith("ال") and not _titleish(last, lex) and last not in lex.np_stoppers
             and last[2:] not in lex.org_nouns and not given.startswith("ال") and not _titleish(given, lex)
             and given not in lex.org_nouns and given not in lex.np_stoppers and lex.verb(words[-2]) is None)
@@ -178,7 +196,7 @@ class DocSpeakers:
     antecedents: dict[str, SpeakerEntry] = field(default_factory=dict)  # head noun -> whom a later ال+noun means
 
     def resolve_mention(self, mention: str, agreement: str | None, at: int = 0) -> SpeakerEntry:
-        mention = _author_of(clean_mention(mention), self.lex)
+        mention = name_first(_author_of(clean_mention(mention), self.lex), self.lex)
         entry = self._antecedent(mention)
         if entry is None:
             entry, canonical = self._match(mention, at)
@@ -290,8 +308,13 @@ class DocSpeakers:
     def _unnamed(self, mention: str) -> SpeakerEntry | None:
         """مصدر مطلع مختص, مصادر طبية: an unnamed source is the registry's unnamed speaker of that word."""
         words = mention.split()
-        entry = self.registry.by_key(words[0]) if words else None
-        return entry if entry is not None and entry.kind == "unnamed" else None
+        if not words:
+            return None
+        for key in (words[0], words[0].removesuffix("اً").removesuffix("ا")):  # مصدرا: the accusative
+            entry = self.registry.by_key(key)
+            if entry is not None and entry.kind == "unnamed":
+                return entry
+        return None
 
     def _known_full_name(self, mention: str) -> SpeakerEntry | None:
         """A registry name of two words or more inside the mention (زعيم كوريا الشمالية كيم جونغ أون)."""

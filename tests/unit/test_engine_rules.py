@@ -101,3 +101,39 @@ def test_quotes(text: str, inner: list[str]) -> None:
 )
 def test_quotes_paired_by_order(text: str, inner: list[str]) -> None:
     assert [text[q.inner.start:q.inner.end] for q in find_quotes(text)] == inner
+
+
+@pytest.mark.parametrize(
+    ("fixture", "speaker", "cue", "source"),
+    [
+        # كان + subject + verb, and an SVO subject the tree gives after a particle
+        ("kan_subject", "مايكل ماكوي", "قال", "وزير الإعلام في جنوب السودان مايكل ماكوي"),
+        ("svo_tree", "أحد المعلقين السعوديين البارزين", "ألمح", "أحد المعلقين السعوديين البارزين"),
+        # organisations keep their whole name, ل-phrases included; a report of X is X's
+        ("org_city", "شرطة مدينة شيرتز", "وذكرت", "شرطة مدينة شيرتز"),
+        ("org_with_pp", "المكتب الإعلامي للمقاومة الشعبية", "وقال", "المكتب الإعلامي للمقاومة الشعبية"),
+        ("report_author", "بلومبرغ", "وذكر", "تقرير لموقع بلومبرغ"),
+        # a quoted outlet after its reporter; a name before a comma apposition
+        ("quoted_media", "مراسل سكاي نيوز عربية", "وقال", 'مراسل "سكاي نيوز عربية"'),
+        ("comma_name_first", "شيموس كولمان", "وقال", "شيموس كولمان، مدافع إيفرتون"),
+        # the addressee is not the source; an unnamed source in the accusative is the registry's مصادر
+        ("addressee_pp", "وزير الخارجية", "وقال", "وزير الخارجية"),
+        ("unnamed_accusative", "مصادر", "وأوضح", "مصدرا"),
+    ],
+)
+def test_source_and_speaker(fixture: str, speaker: str, cue: str, source: str) -> None:
+    [p] = run(fixture)
+    assert (p["speaker"], p["cue"], p["source"]) == (speaker, cue, source)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "speaker", "anaphor"),
+    [
+        ("report_antecedent", "مرصد حقوق الإنسان", "التقرير"),  # قال X في تقرير … وأضاف التقرير
+        ("unnamed_anaphora", "مسؤول تنفيذي بغوغل", "المسؤول"),  # قال مسؤول تنفيذي بغوغل … وأضاف المسؤول
+    ],
+)
+def test_definite_noun_takes_up_an_earlier_mention(fixture: str, speaker: str, anaphor: str) -> None:
+    first, second = run(fixture)
+    assert first["speaker"] == speaker
+    assert second["source"] == anaphor and second["speaker"] == speaker

@@ -44,3 +44,14 @@ def test_registry_matches_spelling_variants_and_prefers_longest_alias() -> None:
     assert registry.by_key("kim jong un") is None  # Latin aliases are matched as written
     assert registry.lookup("وزير الخارجية الكوري الشمالي تشوي سون هوي") is choe
     assert registry.lookup("والزعيم الكوري الشمالي،") is kim
+
+
+@pytest.mark.parametrize(
+    ("mention", "name"),
+    [
+        ("المخرجة البالغة 44 عاما", None),  # an age is not a name
+        ("الاتحاد المصري لكرة القدم", None),  # a preposition and a noun are not a family name
+    ],
+)
+def test_name_part_refuses_numbers_and_prepositions(mention: str, name: str | None) -> None:
+    assert name_part(mention, lexicon()) == name

@@ -80,6 +80,7 @@ class Lexicon:
     org_nouns: frozenset[str] = frozenset()
     generic_org_nouns: frozenset[str] = frozenset()
     document_nouns: frozenset[str] = frozenset()
+    addressee_nouns: frozenset[str] = frozenset()
     anaphoric_determiners: frozenset[str] = frozenset()
 
     def verb(self, form: str, lemma: str = "") -> VerbCue | None:
@@ -146,6 +147,7 @@ def lexicon() -> Lexicon:
     lex.org_nouns = frozenset(normalize(w).removeprefix("ال") for w in titles.get("org_nouns") or [])
     lex.generic_org_nouns = frozenset(normalize(w) for w in titles.get("generic_org_nouns") or [])
     lex.document_nouns = frozenset(normalize(w) for w in titles.get("document_nouns") or [])
+    lex.addressee_nouns = frozenset(normalize(w) for w in titles.get("addressee_nouns") or [])
     lex.anaphoric_determiners = frozenset(normalize(w) for w in titles.get("anaphoric_determiners") or [])
     lex.np_stoppers = lex.np_stoppers | lex.time_words
     return lex
