@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from annotator.engine.context import DocContext
-from annotator.engine.source import NAME_UPOS, Group, groups
+from annotator.engine.source import NAME_UPOS, Group, family_word, groups
 from annotator.lang.ar import Lexicon
 from annotator.lang.ar.normalize import name_key, normalize
 from annotator.lang.ar.quotes import QUOTE_CHARS
@@ -229,6 +229,8 @@ def _name_runs(gs: list[Group], ctx: DocContext) -> list[tuple[int, int]]:
                 j += 2  # عبد + اللطيف: the word after the glue is part of the name, whatever its tag
             else:
                 break
+        if j - i >= 2 and j < len(gs) and _glue(gs[j - 2]) and family_word(gs[j], ctx):
+            j += 1  # عبد اللطيف الخراط: the family name after a glued given name
         if j > i:
             runs.append((i, min(j, len(gs))))
             i = j

@@ -178,9 +178,9 @@ def _modifier_pp(gs: list[Group], i: int, first: int, ctx: DocContext) -> bool:
     bare = head.removeprefix("ال")
     if bare in ctx.lex.addressee_nouns or head in ctx.lex.addressee_nouns or g.head.upos not in NP_UPOS:
         return False
-    if _name_follows(gs, i + 1, ctx):
-        return True
     opener = gs[first].key.removeprefix("ال")
+    if _name_follows(gs, i + 1, ctx) or (opener in ctx.lex.titles and _name_after_pp(gs, i + 1, ctx)):
+        return True
     if opener not in ctx.lex.org_nouns and opener.removesuffix("ا") not in UNNAMED_HEADS:
         return False
     # للمقاومة, لكرة القدم, بالشركة: a definite phrase; تعهد الصندوق باستثمار …: what was promised
@@ -204,6 +204,13 @@ def _name_follows(gs: list[Group], j: int, ctx: DocContext) -> bool:
     return False
 
 
+def _name_after_pp(gs: list[Group], j: int, ctx: DocContext) -> bool:
+    """كاتب عام النقابة الجهوية للقيمين جمال العبادل: a given name (tagged as a noun) and its family word."""
+    return j + 1 < len(gs) and not gs[j].is_punct and gs[j].clitic is None and not gs[j].key.startswith("ال") \
+        and gs[j].upos in NP_UPOS and gs[j].key not in ctx.lex.titles and not _stops(gs[j], ctx) \
+        and (gs[j + 1].upos in NAME_UPOS or family_word(gs[j + 1], ctx))
+
+
 def _ends_np(g: Group | None, ctx: DocContext) -> bool:
     return g is None or g.is_punct or _stops(g, ctx) or g.clitic in _PREP_CLITICS
 
@@ -212,22 +219,45 @@ def _apposition_end(gs: list[Group], comma: int, ctx: DocContext) -> int | None:
     """`وزير الخارجية الأمريكي، ريكس تيلرسون،` : a short name after a comma, closed by a comma or إن/أن."""
     j = comma + 1
     while j < len(gs) and j - comma <= 4 and not gs[j].is_punct and gs[j].clitic is None \
-            and (gs[j].upos in NAME_UPOS or (gs[j].upos in {"NOUN", "ADJ"} and not gs[j].key.startswith("ال"))) \
+            and (gs[j].upos in NAME_UPOS or (gs[j].upos in {"NOUN", "ADJ"} and not gs[j].key.startswith("ال"))
+                 or (j > comma + 1 and family_word(gs[j], ctx))) \
             and not _stops(gs[j], ctx) and ctx.lex.participle(gs[j].text) is None:
         j += 1
     if j == comma + 1 or j >= len(gs):
         return None
     nxt = gs[j]
-    if nxt.text in COMMAS or (_stops(nxt, ctx) and nxt.key in COMPLEMENTIZERS) or nxt.text in QUOTE_CHARS | {":"}:
-        return j
+    if nxt.text in COMMAS or _stops(nxt, ctx) or nxt.text in QUOTE_CHARS | {":"}:
+        return j  # closed by a comma, إن/أن, a quote, or a phrase that is not the name's (في مداخلة له)
     if ctx.lex.verb(nxt.text, nxt.head.lemma) is not None:
         return j  # SVO: الرئيس التركي، رجب طيب أردوغان انتقد …
     return None
 
 
+def family_word(g: Group, ctx: DocContext) -> bool:
+    """The article's word of a name after its first word: مقتدى الصدر, عبد اللطيف الخراط."""
+    key = g.key
+    return key.startswith("ال") and g.upos in {"NOUN", "ADJ", "PROPN", "X"} and key not in ctx.lex.titles \
+        and key[2:] not in ctx.lex.org_nouns and key not in ctx.lex.np_stoppers and ctx.lex.verb(g.text) is None
+
+
 def _touches_quote(g: Group) -> bool:
     """The tokenizer sometimes glues a quote mark to a word ("تاس): such a word opens or closes a quote."""
     return not g.is_punct and (g.text[:1] in QUOTE_CHARS or g.text[-1:] in QUOTE_CHARS)
+
+
+def _titled(gs: list[Group], first: int, i: int, ctx: DocContext) -> bool:
+    """A title phrase so far (الباحث الفلكي "هندي"): a quoted short name may follow it, when the
+    phrase goes on after the quote (a comma, إن/أن, a verb) rather than ending the sentence."""
+    if not any(g.key in ctx.lex.titles or g.key.removeprefix("ال") in ctx.lex.titles for g in gs[first:i]):
+        return False
+    end = _quoted_name_end(gs, i)
+    if end is None or end >= len(gs) or end - i > 4:
+        return False
+    inside = [w for g in gs[i:end] for w in g.words if not _is_punct(w)]
+    nxt = gs[end]
+    return bool(inside) and all(w.upos in NP_UPOS for w in inside) and (
+        nxt.text in COMMAS or nxt.text == ":" or nxt.key in COMPLEMENTIZERS
+        or normalize(nxt.words[0].text) in COMPLEMENTIZERS or ctx.lex.verb(nxt.text, nxt.head.lemma) is not None)
 
 
 def _quoted_name_end(gs: list[Group], i: int) -> int | None:
@@ -250,7 +280,7 @@ def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: boo
         g = gs[i]
         if i > first and "\n" in ctx.text[gs[i - 1].end:g.start]:
             break  # a phrase never runs onto the next line
-        if allow_quotes or (i > first and gs[i - 1].key in _NAMED_BY_QUOTE):
+        if allow_quotes or (i > first and (gs[i - 1].key in _NAMED_BY_QUOTE or _titled(gs, first, i, ctx))):
             quoted = _quoted_name_end(gs, i)
             if quoted is not None:
                 i, after_name = quoted, True
@@ -275,7 +305,8 @@ def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: boo
             break  # a name then a definite noun: the object begins (اتهمت تشوي الولايات المتحدة بـ…)
         if i > first and g.key in ctx.lex.content_nouns:
             break  # استبعد رئيس الكتلة تعيين نواب …: the verbal noun is the object
-        after_name = g.upos in NAME_UPOS and not normalize(g.head.text).startswith("ال")
+        after_name = g.upos in NAME_UPOS and not normalize(g.head.text).startswith("ال") \
+            and g.key not in ctx.lex.titles  # و+زير tagged as a verb is the title وزير, not a name
         i += 1
     return i
 

@@ -14,6 +14,7 @@ from annotator.lang.ar import Lexicon
 from annotator.lang.ar.normalize import name_key, normalize
 
 MAX_NGRAM = 7
+_GLUE = {"عبد", "ابو", "ابن", "بن", "بنت", "ام"}  # name words that take a word with the article
 _LEADING = ("و", "ف")
 _PUNCT = "،,:؛;.!?\"“”«»„‹›()[]- "
 
@@ -83,7 +84,8 @@ def name_part(mention: str, lex: Lexicon) -> str | None:
         if n == 0 and _family_name(words, lex):
             name.insert(0, w)  # فرحات الحرشاني: a family name with the article
             continue
-        if key in lex.titles or key in lex.org_nouns or key.startswith("ال") or key.startswith("لل"):
+        glued = n + 1 < len(words) and normalize(words[-n - 2]) in _GLUE  # عبد اللطيف, أبو الغيط
+        if key in lex.titles or key in lex.org_nouns or (key.startswith("ال") and not glued) or key.startswith("لل"):
             break
         if key[:1] in {"ك", "ب", "ل"} and len(key) > 4 and key not in lex.whole_words:
             break  # رانيا كواحدة: "as one of", not a name
@@ -109,6 +111,8 @@ def _family_name(words: list[str], lex: Lexicon) -> bool:
     last, given = normalize(words[-1]), normalize(words[-2])
     if given[:1] in {"ل", "ب", "ك"} and given not in lex.whole_words:
         return False  # لكرة القدم: a preposition and a noun
+    if given.startswith("ال") and len(words) >= 3 and normalize(words[-3]) in _GLUE:
+        given = normalize(words[-3])  # عبد اللطيف الخراط: the given name is عبد اللطيف
     return (last.startswith("ال") and not _titleish(last, lex) and last not in lex.np_stoppers
             and last[2:] not in lex.org_nouns and not given.startswith("ال") and not _titleish(given, lex)
             and given not in lex.org_nouns and given not in lex.np_stoppers and lex.verb(words[-2]) is None)

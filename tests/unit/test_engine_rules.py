@@ -119,6 +119,9 @@ def test_quotes_paired_by_order(text: str, inner: list[str]) -> None:
         # the addressee is not the source; an unnamed source in the accusative is the registry's مصادر
         ("addressee_pp", "وزير الخارجية", "وقال", "وزير الخارجية"),
         ("unnamed_accusative", "مصادر", "وأوضح", "مصدرا"),
+        # a name in a comma apposition, عبد + the article + a family name; a quoted name after a title
+        ("apposition_glued_name", "عبد اللطيف الخراط", "أكد", "رئيس دائرة المحاسبات، عبد اللطيف الخراط"),
+        ("quoted_name_after_title", "هندي", "وقال", 'الباحث الفلكي "هندي"'),
     ],
 )
 def test_source_and_speaker(fixture: str, speaker: str, cue: str, source: str) -> None:
