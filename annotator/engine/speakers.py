@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from annotator.engine.coref import DocEntities, generic_org_kind
-from annotator.lang.ar import Lexicon
+from annotator.lang.ar import Lexicon, lexicon
 from annotator.lang.ar.normalize import name_key, normalize
 
 MAX_NGRAM = 7
@@ -31,6 +31,14 @@ class SpeakerEntry:
         """Keys in a fixed order: set order changes from process to process (hash randomisation), and
         the registry's answer for a key two entries share must not."""
         return sorted({name_key(a) for a in {self.name, *self.aliases} if a.strip()})
+
+
+NAMED_KINDS = {"person", "organization", "media", "state"}
+
+
+def _generic_key(key: str, lex: Lexicon) -> bool:
+    """A key that holds a title or an organisation noun: a description, not a name."""
+    return any(w in lex.titles or w.removeprefix("ال") in lex.org_nouns for w in key.split())
 
 
 def clean_mention(text: str) -> str:
@@ -153,9 +161,16 @@ class SpeakerRegistry:
             self._by_key.setdefault(name_key(alias), []).append(entry)
 
     def known_words(self) -> frozenset[str]:
-        """Every word of every name and alias (name_key), for telling names from clitic + word."""
+        """The words of people's and organisations' names and aliases (name_key), for telling names from
+        clitic + word. Not the words of generic mentions and titles (رئيس نادي كرة القدم): known as names,
+        common nouns would become names in every later article."""
         if self._known is None or self._known[0] != len(self._by_key):
-            self._known = (len(self._by_key), frozenset(w for key in self._by_key for w in key.split() if len(w) >= 3))
+            lex = lexicon()
+            common = lex.titles | lex.org_nouns | lex.np_stoppers
+            words = {w for key, entries in self._by_key.items()
+                     if any(e.kind in NAMED_KINDS for e in entries) and not _generic_key(key, lex)
+                     for w in key.split() if len(w) >= 3 and not w.startswith("ال") and w not in common}
+            self._known = (len(self._by_key), frozenset(words))
         return self._known[1]
 
     def by_key(self, text: str) -> SpeakerEntry | None:

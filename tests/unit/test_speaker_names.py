@@ -55,3 +55,14 @@ def test_registry_matches_spelling_variants_and_prefers_longest_alias() -> None:
 )
 def test_name_part_refuses_numbers_and_prepositions(mention: str, name: str | None) -> None:
     assert name_part(mention, lexicon()) == name
+
+
+def test_known_words_come_from_names_not_descriptions() -> None:
+    """A generic mention stored from one article must not turn its common nouns into names in the next."""
+    registry = SpeakerRegistry([
+        SpeakerEntry("أحمد", "unknown", aliases={"رئيس نادي كرة القدم"}),
+        SpeakerEntry("سيرغي لافروف", "person", aliases={"وزير الخارجية الروسي سيرغي لافروف"}),
+    ])
+    known = registry.known_words()
+    assert "لافروف" in known and "سيرجي" in known  # name_key folds غ
+    assert not {"كره", "القدم", "نادي", "وزير", "الروسي"} & known
