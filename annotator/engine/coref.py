@@ -152,6 +152,13 @@ class DocEntities:
             return before[-1].name
         return found[0].name if found else None
 
+    def person_with_head(self, head: str, at: int) -> str | None:
+        """The person last given a title with this head noun before ``at`` (الرئيس التنفيذي -> the one the
+        article called رئيس نوكيا), for a title phrase no one holds exactly."""
+        before = [t for t in self.titled if head in t.title and t.start <= at]
+        full = [t for t in before if len(t.name.split()) >= 2]  # a full name over رئيس نوكيا's نوكيا
+        return (full or before)[-1].name if before else None
+
     def fullest_org(self, mention: str) -> str | None:
         """صندوق الاستثمارات العامة -> صندوق الاستثمارات العامة السعودي, when the article says so."""
         keys = tuple(name_key(w) for w in mention.split())
@@ -277,6 +284,21 @@ def _title_before(gs: list[Group], start: int, ctx: DocContext) -> frozenset[str
     return frozenset(words) if titled and words else None
 
 
+def _title_after(gs: list[Group], end: int, ctx: DocContext) -> frozenset[str] | None:
+    """Title words right after a name (`راجيف سوري رئيس نوكيا`, `شيموس كولمان، مدافع إيفرتون`): an
+    indefinite title word and the words it governs, up to punctuation or a stop word."""
+    k = end + 1 if end < len(gs) and gs[end].text in {"،", ","} else end
+    if k >= len(gs) or gs[k].key.startswith("ال") or not (is_title(gs[k].key, ctx.lex)
+                                                           or is_title("ال" + gs[k].key, ctx.lex)):
+        return None
+    words: list[str] = []
+    while k < len(gs) and len(words) < 4 and not gs[k].is_punct and gs[k].key not in ctx.lex.np_stoppers \
+            and gs[k].clitic is None and gs[k].upos in {"NOUN", "ADJ", "PROPN", "X"}:
+        words.append(_bare(name_key(gs[k].text)))
+        k += 1
+    return frozenset(words) if words else None
+
+
 def is_title(key: str, lex: Lexicon) -> bool:
     """A title word, feminine forms included (مسؤولة, الناطقة)."""
     return key in lex.titles or (key.endswith("ه") and key[:-1] in lex.titles)
@@ -344,7 +366,9 @@ def build_entities(ctx: DocContext) -> DocEntities:
             keys = tuple(name_key(w) for w in text.split())
             if len(keys) >= 2:
                 entities.names.append(Name(text, gs[start].start, keys))
-            title = _title_before(gs, start, ctx)
+            governed = end - start == 1 and start > 0 and not gs[start - 1].key.startswith("ال") \
+                and is_title(gs[start - 1].key, ctx.lex)  # رئيس نوكيا: Nokia is what the title governs
+            title = None if governed else _title_before(gs, start, ctx) or _title_after(gs, end, ctx)
             if title:
                 entities.titled.append(Titled(title, text, gs[start].start))
         for i in range(len(gs)):

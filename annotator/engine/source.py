@@ -179,7 +179,8 @@ def _modifier_pp(gs: list[Group], i: int, first: int, ctx: DocContext) -> bool:
     if bare in ctx.lex.addressee_nouns or head in ctx.lex.addressee_nouns or g.head.upos not in NP_UPOS:
         return False
     opener = gs[first].key.removeprefix("ال")
-    if _name_follows(gs, i + 1, ctx) or (opener in ctx.lex.titles and _name_after_pp(gs, i + 1, ctx)):
+    titled = opener in ctx.lex.titles or "ال" + opener in ctx.lex.titles
+    if _name_follows(gs, i + 1, ctx) or (titled and _name_after_pp(gs, i + 1, ctx)):
         return True
     if opener not in ctx.lex.org_nouns and opener.removesuffix("ا") not in UNNAMED_HEADS:
         return False

@@ -298,7 +298,7 @@ class DocSpeakers:
             org = self._org(mention, at, ents)
             if org is not None:
                 return self.registry.by_key(org), org
-            person = ents.person_with_title(title_words(mention, None), at)
+            person = ents.person_with_title(title_words(mention, None), at) or self._title_head(mention, at, ents)
             if person is not None:
                 canonical = ents.full_name(person) or ents.expand(person)
                 return self.registry.by_key(canonical) or self.registry.by_key(person), canonical
@@ -316,6 +316,13 @@ class DocSpeakers:
                 or generic_org_kind(mention, self.lex) is not None:
             return None
         return self.entities.fullest_org(mention)
+
+    def _title_head(self, mention: str, at: int, ents: DocEntities) -> str | None:
+        """المدافع الأيرلندي, الرئيس التنفيذي: a definite title phrase of at most three words, by its head."""
+        words = [normalize(w) for w in _mention_words(mention)]
+        if not words or len(words) > 3 or not words[0].startswith("ال") or not _titleish(words[0], self.lex):
+            return None
+        return ents.person_with_head(name_key(words[0])[2:], at)
 
     def _org(self, mention: str, at: int, ents: DocEntities) -> str | None:
         kind = generic_org_kind(mention, self.lex)

@@ -140,3 +140,9 @@ def test_definite_noun_takes_up_an_earlier_mention(fixture: str, speaker: str, a
     first, second = run(fixture)
     assert first["speaker"] == speaker
     assert second["source"] == anaphor and second["speaker"] == speaker
+
+
+def test_title_alone_is_the_person_given_that_title_after_the_name() -> None:
+    """`راجيف سوري رئيس نوكيا … وقال الرئيس التنفيذي`: the CEO is the person called رئيس نوكيا."""
+    [p] = run("title_after_name")
+    assert (p["source"], p["speaker"]) == ("الرئيس التنفيذي", "راجيف سوري")
