@@ -62,7 +62,7 @@ def _verb_cue(sent: Sentence, pos: int, ctx: DocContext) -> VerbCue | None:
             cue = ctx.lex.verb(key[1:])
     if cue is None:
         return None
-    if w.upos in {"ADP", "CCONJ", "SCONJ", "PRON", "DET", "PART", "PUNCT"}:
+    if w.upos in {"ADP", "CCONJ", "SCONJ", "PRON", "DET", "PART", "PUNCT"} and not _verb_after_conjunction(sent, pos):
         return None
     if normalize(w.text) in ctx.lex.non_report:
         return None  # يذكر أن, يتوقع أن: not a report
@@ -74,6 +74,14 @@ def _verb_cue(sent: Sentence, pos: int, ctx: DocContext) -> VerbCue | None:
     if cue.past_only and w.feat("Aspect") == "Imp":
         return None  # يرى, يعتبر: an opinion held, not a statement made
     return cue
+
+
+def _verb_after_conjunction(sent: Sentence, pos: int) -> bool:
+    """وعبر المرجع … عن: عبر opening a clause after و is the verb عبّر, whatever the tagger says (the
+    preposition عبر "via" rarely follows a bare و)."""
+    prev = sent.words[pos - 1] if pos > 0 else None
+    return sent.words[pos].upos == "ADP" and normalize(sent.words[pos].text) == "عبر" and prev is not None \
+        and prev.end == sent.words[pos].start and normalize(prev.text) in {"و", "ف"} and pos <= 1
 
 
 def verb_cues(sent: Sentence, ctx: DocContext) -> list[CueHit]:

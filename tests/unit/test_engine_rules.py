@@ -146,3 +146,9 @@ def test_title_alone_is_the_person_given_that_title_after_the_name() -> None:
     """`راجيف سوري رئيس نوكيا … وقال الرئيس التنفيذي`: the CEO is the person called رئيس نوكيا."""
     [p] = run("title_after_name")
     assert (p["source"], p["speaker"]) == ("الرئيس التنفيذي", "راجيف سوري")
+
+
+def test_clause_initial_abbara_tagged_as_preposition_is_a_cue() -> None:
+    """وعبر … عن تضامنه: the tagger calls عبر a preposition ("via"); after و at the start it is عبّر."""
+    [p] = run("verb_tagged_adp")
+    assert (p["cue"], p["type"], p["content"]) == ("وعبر", "indirect", "تضامنه مع المحتجين")
