@@ -241,9 +241,20 @@ class DocSpeakers:
         words = [normalize(w) for w in mention.split()]
         if words and words[0] in self.lex.anaphoric_determiners:
             words = words[1:]
-        if not words or len(words) > 2 or not all(w.startswith("ال") for w in words):
+        if not words or len(words) > 3 or not all(w.startswith("ال") for w in words):
             return None
-        return self.antecedents.get(words[0][2:])
+        found = self.antecedents.get(words[0][2:]) if len(words) <= 2 else None
+        return found or self._fuller_speaker(words)
+
+    def _fuller_speaker(self, words: list[str]) -> SpeakerEntry | None:
+        """السلطات after السلطات العراقية, الاتحاد المصري after الاتحاد المصري لكرة القدم: a definite phrase
+        that begins a longer name this article's speakers already have."""
+        keys = [name_key(w) for w in words]
+        for entry in reversed(self.seen):
+            name = [name_key(w) for w in _mention_words(entry.name)]
+            if len(name) > len(keys) and name[:len(keys)] == keys:
+                return entry
+        return None
 
     def _remember_head(self, mention: str, entry: SpeakerEntry) -> None:
         words = mention.split()

@@ -152,3 +152,10 @@ def test_clause_initial_abbara_tagged_as_preposition_is_a_cue() -> None:
     """وعبر … عن تضامنه: the tagger calls عبر a preposition ("via"); after و at the start it is عبّر."""
     [p] = run("verb_tagged_adp")
     assert (p["cue"], p["type"], p["content"]) == ("وعبر", "indirect", "تضامنه مع المحتجين")
+
+
+def test_generic_mentions_take_the_fuller_form_and_unnamed_reports_are_one_speaker() -> None:
+    first, second, reports = run("fuller_generic")
+    assert first["speaker"] == "السلطات العراقية"
+    assert (second["source"], second["speaker"]) == ("السلطات", "السلطات العراقية")
+    assert (reports["source"], reports["speaker"]) == ("التقارير", "تقارير")  # guidelines §4.3
