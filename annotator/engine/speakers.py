@@ -269,8 +269,8 @@ class DocSpeakers:
         (الرئيس التركي, المدرب الألماني) finds its person even when the name comes later."""
         for mention in mentions:
             mention = clean_mention(mention)
-            if self._named_org(mention) is not None:
-                continue  # شرطة مدينة شيرتز: an organisation, not a title before a name
+            if self._named_org(mention) is not None or _partitive(mention):
+                continue  # شرطة مدينة شيرتز, أحد محامي شركة …: not a title before a name
             name = name_part(mention, self.lex)
             title = title_words(mention, name)
             if name and len(title) >= 1:
@@ -285,6 +285,8 @@ class DocSpeakers:
         the organisation the article named (المحكمة -> محكمة العدل الأوروبية); a title takes the person
         the article gives it to; otherwise aliases inside the mention (المتحدث باسم الكرملين).
         """
+        if _partitive(mention):
+            return self.registry.by_key(mention), mention  # أحد محامي شركة كولومبوس نوفا: not the company
         whole = self.generic.get(name_key(mention)) or self.registry.by_key(mention) \
             or self._known_full_name(mention) or self._unnamed(mention)
         if whole is not None:
@@ -382,7 +384,8 @@ class DocSpeakers:
     def _create_named(self, mention: str) -> SpeakerEntry:
         words = mention.split()
         org = bool(words) and normalize(words[0]).removeprefix("ال") in self.lex.org_nouns
-        name = None if org else name_part(mention, self.lex)  # شرطة مدينة شيرتز names the police
+        whole = org or _partitive(mention)  # شرطة مدينة شيرتز names the police, أحد محامي … a lawyer
+        name = None if whole else name_part(mention, self.lex)
         canonical = name if name and name != mention and _looks_like_name(name) else mention
         existing = self.registry.by_key(canonical)
         if existing is not None:
@@ -456,6 +459,14 @@ def _gender(agreement: str | None) -> str | None:
     if "Masc" in agreement:
         return "Masc"
     return None
+
+
+_PARTITIVES = {"احد", "احدي", "بعض", "عدد"}
+
+
+def _partitive(mention: str) -> bool:
+    words = mention.split()
+    return len(words) >= 2 and normalize(words[0]) in _PARTITIVES
 
 
 def _author_of(mention: str, lex: Lexicon) -> str:

@@ -122,6 +122,8 @@ def test_quotes_paired_by_order(text: str, inner: list[str]) -> None:
         # a name in a comma apposition, عبد + the article + a family name; a quoted name after a title
         ("apposition_glued_name", "عبد اللطيف الخراط", "أكد", "رئيس دائرة المحاسبات، عبد اللطيف الخراط"),
         ("quoted_name_after_title", "هندي", "وقال", 'الباحث الفلكي "هندي"'),
+        # one of a group is that phrase, not the organisation named inside it
+        ("partitive_source", "أحد محامي شركة كولومبوس نوفا", "وقال", "أحد محامي شركة كولومبوس نوفا"),
     ],
 )
 def test_source_and_speaker(fixture: str, speaker: str, cue: str, source: str) -> None:
