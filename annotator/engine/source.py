@@ -221,17 +221,22 @@ def _apposition_end(gs: list[Group], comma: int, ctx: DocContext) -> int | None:
     j = comma + 1
     while j < len(gs) and j - comma <= 4 and not gs[j].is_punct and gs[j].clitic is None \
             and (gs[j].upos in NAME_UPOS or (gs[j].upos in {"NOUN", "ADJ"} and not gs[j].key.startswith("ال"))
-                 or (j > comma + 1 and family_word(gs[j], ctx))) \
+                 or (j > comma + 1 and family_word(gs[j], ctx)) or _title_word(gs[j], ctx)) \
             and not _stops(gs[j], ctx) and ctx.lex.participle(gs[j].text) is None:
         j += 1
-    if j == comma + 1 or j >= len(gs):
-        return None
+    if j == comma + 1 or j >= len(gs) or _title_word(gs[j - 1], ctx):
+        return None  # `جميل الشمري، المسؤول عن …`: a title with no name after it is not an apposition
     nxt = gs[j]
     if nxt.text in COMMAS or _stops(nxt, ctx) or nxt.text in QUOTE_CHARS | {":"}:
         return j  # closed by a comma, إن/أن, a quote, or a phrase that is not the name's (في مداخلة له)
     if ctx.lex.verb(nxt.text, nxt.head.lemma) is not None:
         return j  # SVO: الرئيس التركي، رجب طيب أردوغان انتقد …
     return None
+
+
+def _title_word(g: Group, ctx: DocContext) -> bool:
+    """المخرج المسرحي in `الممثل، المخرج المسرحي ياسر مدخلي`: a second title before the name."""
+    return g.upos in {"NOUN", "ADJ"} and (g.key in ctx.lex.titles or g.key.removeprefix("ال") in ctx.lex.titles)
 
 
 def family_word(g: Group, ctx: DocContext) -> bool:

@@ -347,6 +347,8 @@ class DocSpeakers:
     def _unnamed(self, mention: str) -> SpeakerEntry | None:
         """مصدر مطلع مختص, مصادر طبية: an unnamed source is the registry's unnamed speaker of that word."""
         words = mention.split()
+        if len(words) > 1 and normalize(words[0]) in self.lex.anaphoric_determiners:
+            words = words[1:]  # نفس المصدر
         if not words:
             return None
         for key in (words[0], words[0].removesuffix("اً").removesuffix("ا")):  # مصدرا: the accusative

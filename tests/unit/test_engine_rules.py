@@ -124,6 +124,7 @@ def test_quotes_paired_by_order(text: str, inner: list[str]) -> None:
         ("quoted_name_after_title", "هندي", "وقال", 'الباحث الفلكي "هندي"'),
         # one of a group is that phrase, not the organisation named inside it
         ("partitive_source", "أحد محامي شركة كولومبوس نوفا", "وقال", "أحد محامي شركة كولومبوس نوفا"),
+        ("title_apposition", "ياسر مدخلي", "كشف", "الممثل، المخرج المسرحي ياسر مدخلي"),
     ],
 )
 def test_source_and_speaker(fixture: str, speaker: str, cue: str, source: str) -> None:
@@ -161,3 +162,9 @@ def test_generic_mentions_take_the_fuller_form_and_unnamed_reports_are_one_speak
     assert first["speaker"] == "السلطات العراقية"
     assert (second["source"], second["speaker"]) == ("السلطات", "السلطات العراقية")
     assert (reports["source"], reports["speaker"]) == ("التقارير", "تقارير")  # guidelines §4.3
+
+
+def test_same_source_is_the_unnamed_speaker() -> None:
+    """`نفس المصدر` after `مصدر أمني`: both are the registry's مصادر (guidelines §4.3)."""
+    assert [(p["source"], p["speaker"]) for p in run("same_source")] == [("مصدر أمني", "مصادر"),
+                                                                       ("نفس المصدر", "مصادر")]
