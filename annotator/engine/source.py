@@ -27,6 +27,8 @@ RELATIVES = {normalize(w) for w in ("الذي", "التي", "الذين", "ال�
 _PREP_CLITICS = {"ب", "ل", "ك"}
 RESUMPTIVES = {normalize(w) for w in ("فيه", "فيها", "منه", "منها", "عنه", "عنها")}
 _CONJ = {"و", "ف"}
+# Heads of unnamed sources, whose ل/ب phrase says where they work (مصدرا بالشركة).
+UNNAMED_HEADS = {normalize(w) for w in ("مصدر", "مصادر", "مسؤول", "مسؤولون", "مسؤولين", "عضو", "متحدث", "ناطق")}
 # Nouns whose name may follow in quotation marks: مراسل "سكاي نيوز عربية", صحيفة "نيويورك تايمز".
 _NAMED_BY_QUOTE = {normalize(w) for w in ("مراسل", "مراسلة", "صحيفة", "وكالة", "موقع", "قناة", "شبكة", "مجلة",
                                           "إذاعة", "شركة", "حركة", "جماعة", "تنظيم", "حزب", "منظمة")}
@@ -179,8 +181,7 @@ def _modifier_pp(gs: list[Group], i: int, first: int, ctx: DocContext) -> bool:
     if bare in ctx.lex.addressee_nouns or head in ctx.lex.addressee_nouns or g.head.upos not in NP_UPOS:
         return False
     opener = gs[first].key.removeprefix("ال")
-    titled = opener in ctx.lex.titles or "ال" + opener in ctx.lex.titles
-    if _name_follows(gs, i + 1, ctx) or (titled and _name_after_pp(gs, i + 1, ctx)):
+    if _name_follows(gs, i + 1, ctx) or (_title_key(opener, ctx) and _name_after_pp(gs, i + 1, ctx)):
         return True
     if opener not in ctx.lex.org_nouns and opener.removesuffix("ا") not in UNNAMED_HEADS:
         return False
@@ -190,8 +191,6 @@ def _modifier_pp(gs: list[Group], i: int, first: int, ctx: DocContext) -> bool:
     return definite or (nxt is not None and nxt.key.startswith("ال") and nxt.upos == "NOUN"
                                      and nxt.clitic is None)
 
-
-UNNAMED_HEADS = {normalize(w) for w in ("مصدر", "مصادر", "مسؤول", "مسؤولون", "مسؤولين", "عضو", "متحدث", "ناطق")}
 
 
 def _name_follows(gs: list[Group], j: int, ctx: DocContext) -> bool:
@@ -236,7 +235,12 @@ def _apposition_end(gs: list[Group], comma: int, ctx: DocContext) -> int | None:
 
 def _title_word(g: Group, ctx: DocContext) -> bool:
     """المخرج المسرحي in `الممثل، المخرج المسرحي ياسر مدخلي`: a second title before the name."""
-    return g.upos in {"NOUN", "ADJ"} and (g.key in ctx.lex.titles or g.key.removeprefix("ال") in ctx.lex.titles)
+    return g.upos in {"NOUN", "ADJ"} and _title_key(g.key, ctx)
+
+
+def _title_key(key: str, ctx: DocContext) -> bool:
+    """A title word with or without the article (the list has الكاتب but not كاتب, مدرب and المدرب)."""
+    return key in ctx.lex.titles or key.removeprefix("ال") in ctx.lex.titles or "ال" + key in ctx.lex.titles
 
 
 def family_word(g: Group, ctx: DocContext) -> bool:
@@ -254,7 +258,7 @@ def _touches_quote(g: Group) -> bool:
 def _titled(gs: list[Group], first: int, i: int, ctx: DocContext) -> bool:
     """A title phrase so far (الباحث الفلكي "هندي"): a quoted short name may follow it, when the
     phrase goes on after the quote (a comma, إن/أن, a verb) rather than ending the sentence."""
-    if not any(g.key in ctx.lex.titles or g.key.removeprefix("ال") in ctx.lex.titles for g in gs[first:i]):
+    if not any(_title_key(g.key, ctx) for g in gs[first:i]):
         return False
     end = _quoted_name_end(gs, i)
     if end is None or end >= len(gs) or end - i > 4:

@@ -258,7 +258,7 @@ class DocSpeakers:
 
     def _remember_head(self, mention: str, entry: SpeakerEntry) -> None:
         words = mention.split()
-        if len(words) < 1 or entry.kind == "person" or name_part(mention, self.lex) is not None:
+        if not words or entry.kind == "person" or name_part(mention, self.lex) is not None:
             return
         head = normalize(words[0])
         if not head.startswith("ال") and head not in self.lex.anaphoric_determiners:
