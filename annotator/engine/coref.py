@@ -221,6 +221,21 @@ def _is_name(g: Group, ctx: DocContext) -> bool:
     return g.upos in NAME_UPOS
 
 
+def _last_name(gs: list[Group], j: int, ctx: DocContext) -> bool:
+    """An untagged family name closing a name (هندي tagged as an adjective): a bare word, then the end."""
+    g, nxt = gs[j], gs[j + 1] if j + 1 < len(gs) else None
+    return not g.is_punct and g.clitic is None and not g.key.startswith("ال") and not is_title(g.key, ctx.lex) \
+        and g.key not in ctx.lex.np_stoppers and ctx.lex.verb(g.text) is None \
+        and g.upos in {"NOUN", "ADJ", "PROPN", "X"} and (nxt is None or nxt.is_punct)
+
+
+def _before_ibn(gs: list[Group], j: int) -> bool:
+    """ملهم بن محمد: the word before بن/بنت is a given name, whatever its tag (or its split: مل+هم)."""
+    g = gs[j]
+    return j + 1 < len(gs) and gs[j + 1].key in {"بن", "بنت"} and not g.is_punct and g.clitic is None \
+        and not g.key.startswith("ال") and g.text[:1] not in QUOTE_CHARS
+
+
 def _name_runs(gs: list[Group], ctx: DocContext) -> list[tuple[int, int]]:
     """[start, end) group ranges of names: PROPN/X runs, with glue words (عبد, بن) joining the next word."""
     runs = []
@@ -230,14 +245,14 @@ def _name_runs(gs: list[Group], ctx: DocContext) -> list[tuple[int, int]]:
         while j < len(gs) and j - i < MAX_NAME_WORDS:
             if j > i and _line_break(gs[j - 1], gs[j], ctx):
                 break  # a caption line and the next line are not one name (رويترز / كيم جونغ أون)
-            if _is_name(gs[j], ctx):
+            if _is_name(gs[j], ctx) or _before_ibn(gs, j):
                 j += 1
             elif _glue(gs[j]) and j + 1 < len(gs) and not gs[j + 1].is_punct:
                 j += 2  # عبد + اللطيف: the word after the glue is part of the name, whatever its tag
             else:
                 break
-        if j - i >= 2 and j < len(gs) and _glue(gs[j - 2]) and family_word(gs[j], ctx):
-            j += 1  # عبد اللطيف الخراط: the family name after a glued given name
+        if j - i >= 2 and j < len(gs) and _glue(gs[j - 2]) and (family_word(gs[j], ctx) or _last_name(gs, j, ctx)):
+            j += 1  # عبد اللطيف الخراط, ملهم بن محمد هندي: the family name after a glued name
         if j > i:
             runs.append((i, min(j, len(gs))))
             i = j

@@ -168,3 +168,8 @@ def test_same_source_is_the_unnamed_speaker() -> None:
     """`نفس المصدر` after `مصدر أمني`: both are the registry's مصادر (guidelines §4.3)."""
     assert [(p["source"], p["speaker"]) for p in run("same_source")] == [("مصدر أمني", "مصادر"),
                                                                        ("نفس المصدر", "مصادر")]
+
+
+def test_name_with_ibn_is_whole_whatever_the_tags() -> None:
+    """ملهم بن محمد هندي: the word before بن and an untagged family name after the glued pair belong to it."""
+    assert [p["speaker"] for p in run("ibn_name")] == ["ملهم بن محمد هندي", "ملهم بن محمد هندي"]
