@@ -142,7 +142,8 @@ class SpeakerRegistry:
     def __init__(self, entries: Iterable[SpeakerEntry] = ()) -> None:
         self.entries: list[SpeakerEntry] = []
         self._by_key: dict[str, list[SpeakerEntry]] = {}
-        self._known: tuple[int, frozenset[str]] | None = None  # (keys counted, words): rebuilt as keys grow
+        self._known: set[str] = set()  # see known_words; grown as names are added, never rebuilt
+        self._known_frozen: frozenset[str] | None = None
         for e in entries:
             self.add(e)
 
@@ -153,25 +154,35 @@ class SpeakerRegistry:
         if index:
             for key in entry.match_keys():
                 self._by_key.setdefault(key, []).append(entry)
+                self._learn_words(entry, key)
         return entry
 
     def add_alias(self, entry: SpeakerEntry, alias: str) -> None:
         if alias and alias not in entry.aliases and alias != entry.name:
             entry.aliases.add(alias)
             self._by_key.setdefault(name_key(alias), []).append(entry)
+            self._learn_words(entry, name_key(alias))
+
+    def _learn_words(self, entry: SpeakerEntry, key: str) -> None:
+        if entry.kind not in NAMED_KINDS:
+            return
+        lex = lexicon()
+        if _generic_key(key, lex):
+            return
+        common = lex.titles | lex.org_nouns | lex.np_stoppers
+        new = {w for w in key.split() if len(w) >= 3 and not w.startswith("ال") and w not in common}
+        if not new <= self._known:
+            self._known |= new
+            self._known_frozen = None
 
     def known_words(self) -> frozenset[str]:
         """The words of people's and organisations' names and aliases (name_key), for telling names from
         clitic + word. Not the words of generic mentions and titles (رئيس نادي كرة القدم): known as names,
-        common nouns would become names in every later article."""
-        if self._known is None or self._known[0] != len(self._by_key):
-            lex = lexicon()
-            common = lex.titles | lex.org_nouns | lex.np_stoppers
-            words = {w for key, entries in self._by_key.items()
-                     if any(e.kind in NAMED_KINDS for e in entries) and not _generic_key(key, lex)
-                     for w in key.split() if len(w) >= 3 and not w.startswith("ال") and w not in common}
-            self._known = (len(self._by_key), frozenset(words))
-        return self._known[1]
+        common nouns would become names in every later article. Kept up to date as entries are added, so
+        asking once per document costs nothing however large the registry grows."""
+        if self._known_frozen is None:
+            self._known_frozen = frozenset(self._known)
+        return self._known_frozen
 
     def by_key(self, text: str) -> SpeakerEntry | None:
         found = self._by_key.get(name_key(clean_mention(text)))

@@ -66,3 +66,13 @@ def test_known_words_come_from_names_not_descriptions() -> None:
     known = registry.known_words()
     assert "لافروف" in known and "سيرجي" in known  # name_key folds غ
     assert not {"كره", "القدم", "نادي", "وزير", "الروسي"} & known
+
+
+def test_known_words_follow_names_added_later() -> None:
+    registry = SpeakerRegistry([SpeakerEntry("سيرغي لافروف", "person")])
+    assert "لافروف" in registry.known_words() and "بيسكوف" not in registry.known_words()
+    peskov = registry.add(SpeakerEntry("ديمتري بيسكوف", "person"))
+    registry.add_alias(peskov, "دميتري بيسكوف")
+    registry.add(SpeakerEntry("الشركة الكورية", "unknown"))
+    assert {"بيسكوف", "ديمتري", "دميتري"} <= registry.known_words()
+    assert "الشركه" not in registry.known_words() and "الكوريه" not in registry.known_words()
