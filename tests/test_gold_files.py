@@ -21,6 +21,7 @@ from tests.conftest import ROOT, SEEDS, SHARED
 SEEDS_GOLD = ROOT / "tests" / "data" / "gold" / "seeds.jsonl"
 DEV_GOLD = ROOT / "benchmarks" / "gold" / "dev.jsonl"
 DEV2_GOLD = ROOT / "benchmarks" / "gold" / "dev2.jsonl"
+DEV3_GOLD = ROOT / "benchmarks" / "gold" / "dev3.jsonl"
 NEWS = SHARED / "corpus" / "news"
 
 QUOTE_MARKS = set("\"“”«»")
@@ -67,7 +68,7 @@ def seed_texts() -> dict[str, str]:
 
 
 def corpus_texts(path: Path) -> dict[str, str]:
-    """The texts of the corpus articles a gold file names (dev, dev2)."""
+    """The texts of the corpus articles a gold file names (dev, dev2, dev3)."""
     by_corpus: dict[tuple[str, str, str], set[str]] = {}
     for r in read_jsonl(path):
         by_corpus.setdefault(corpus_file(r["doc"]), set()).add(r["doc"])
@@ -87,12 +88,23 @@ def dev2_texts() -> dict[str, str]:
     return corpus_texts(DEV2_GOLD)
 
 
-GOLD = {"seeds": (SEEDS_GOLD, seed_texts), "dev": (DEV_GOLD, dev_texts), "dev2": (DEV2_GOLD, dev2_texts)}
+@cache
+def dev3_texts() -> dict[str, str]:
+    return corpus_texts(DEV3_GOLD)
+
+
+GOLD = {"seeds": (SEEDS_GOLD, seed_texts), "dev": (DEV_GOLD, dev_texts), "dev2": (DEV2_GOLD, dev2_texts),
+        "dev3": (DEV3_GOLD, dev3_texts)}
 
 
 def expected_type(text: str, start: int, end: int) -> str:
     """The scheme's formal rule: direct when the content sits just inside a pair of quotation marks (a final
-    . or ، may come before the closing mark), mixed when it holds a quotation mark, indirect otherwise."""
+    . or ، may come before the closing mark, a space may stand between a mark and the content), mixed when it
+    holds a quotation mark, indirect otherwise."""
+    while start > 0 and text[start - 1] in " \u00a0":  # a space inside the opening mark (`" نص"`)
+        start -= 1
+    while end + 1 < len(text) and text[end] in " \u00a0" and text[end + 1] in QUOTE_MARKS:
+        end += 1
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
     if after in ".،" and end + 1 < len(text):
@@ -175,14 +187,44 @@ def test_the_type_rule_itself() -> None:
     start = text.index("البلد")
     assert expected_type(text, start, len(text)) == "mixed"
     assert expected_type(text, start, start + 5) == "indirect"
+    spaced = 'وقال: " نحن هنا "، وأضاف'  # a space inside the marks (dev3, alriyadh 1071268)
+    assert expected_type(spaced, spaced.index("نحن"), spaced.index("هنا") + 3) == "direct"
+
+
+def doc_ids(name: str) -> set[str]:
+    """The ids of a benchmarks/gold/*_docs.txt file."""
+    lines = (ROOT / "benchmarks" / "gold" / name).read_text(encoding="utf-8").splitlines()
+    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
 
 
 def test_dev2_documents_are_listed_and_apart_from_dev_and_test() -> None:
     """dev2_docs.txt names every document of dev2.jsonl and none of dev_docs.txt or test_docs.txt."""
-    def ids(name: str) -> set[str]:
-        lines = (ROOT / "benchmarks" / "gold" / name).read_text(encoding="utf-8").splitlines()
-        return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
-
-    dev2 = ids("dev2_docs.txt")
+    dev2 = doc_ids("dev2_docs.txt")
     assert {r["doc"] for r in read_jsonl(DEV2_GOLD)} <= dev2
-    assert not dev2 & (ids("dev_docs.txt") | ids("test_docs.txt"))
+    assert not dev2 & (doc_ids("dev_docs.txt") | doc_ids("test_docs.txt"))
+
+
+def test_dev3_documents_are_listed_and_apart_from_dev_dev2_and_test() -> None:
+    """dev3_docs.txt names every document of dev3.jsonl (35 in all) and none of dev, dev2 or test."""
+    dev3 = doc_ids("dev3_docs.txt")
+    assert len(dev3) == 35
+    assert {r["doc"] for r in read_jsonl(DEV3_GOLD)} <= dev3
+    assert not dev3 & (doc_ids("dev_docs.txt") | doc_ids("dev2_docs.txt") | doc_ids("test_docs.txt"))
+
+
+def test_dev3_texts_differ_from_the_seeds_and_the_other_sets() -> None:
+    """No dev3 article repeats the text of a seed article or of a dev, dev2 or test article."""
+    def texts_of(ids: Iterable[str]) -> dict[str, str]:
+        by_corpus: dict[tuple[str, str, str], set[str]] = {}
+        for doc_id in ids:
+            by_corpus.setdefault(corpus_file(doc_id), set()).add(doc_id)
+        found: dict[str, str] = {}
+        for (name, id_field, text_field), group in by_corpus.items():
+            found.update(read_corpus(name, id_field, text_field, group))
+        return found
+
+    dev3 = texts_of(doc_ids("dev3_docs.txt"))
+    assert len(dev3) == 35
+    others = texts_of(doc_ids("dev_docs.txt") | doc_ids("dev2_docs.txt") | doc_ids("test_docs.txt"))
+    blocked = {t.strip() for t in others.values()} | {t.strip() for t in seed_texts().values()}
+    assert not {t.strip() for t in dev3.values()} & blocked

@@ -12,8 +12,9 @@ Usage (from the project root):
     .venv/bin/python benchmarks/gold/tools.py build         # rebuild the gold JSONL files from the specs
     .venv/bin/python benchmarks/gold/tools.py check         # check the gold JSONL files against the texts
 
-`select` and `show` take `--set dev2` for the second dev set (`select_dev2`); `build` and `check` handle
-seeds, dev and dev2 (dev2 only once its spec exists).
+`select` and `show` take `--set dev2` or `--set dev3` for the second and third dev sets (`select_dev2`,
+`select_dev3`); `build` and `check` handle seeds, dev, dev2 and dev3 (each only once its spec exists); with
+`--set` they handle that set only.
 
 Spec format (one file per gold set, UTF-8, values are raw text to the end of the line, no quoting):
 
@@ -55,6 +56,7 @@ SPEC_DIR = GOLD_DIR / "spec"
 SEEDS_GOLD = ROOT / "tests" / "data" / "gold" / "seeds.jsonl"
 DEV_GOLD = GOLD_DIR / "dev.jsonl"
 DEV2_GOLD = GOLD_DIR / "dev2.jsonl"
+DEV3_GOLD = GOLD_DIR / "dev3.jsonl"
 
 # The corpus files of the dev set: the JSON field holding the text and the one holding the id.
 CORPORA: dict[str, tuple[str, str]] = {
@@ -192,12 +194,24 @@ def select_dev2(seed: int = DEV2_SEED, reserve: int = 0) -> list[tuple[str, str,
     theirs or to a text already taken, and the ids of DEV2_PASSED_OVER. `reserve` adds that many further
     articles per stratum (the next ones in draw order), for inspection.
     """
+    return _select_stratified(seed, ("dev_docs.txt", "test_docs.txt"), DEV2_PASSED_OVER, reserve)
+
+
+def _select_stratified(seed: int, excluded_lists: tuple[str, ...], passed_over: frozenset[str],
+                       reserve: int = 0, block_seeds: bool = False) -> list[tuple[str, str, str]]:
+    """The stratified draw of dev2 and dev3 (DEV2_PLAN): see `select_dev2`.
+
+    `excluded_lists` name the `*_docs.txt` files whose ids (and texts) are skipped; `block_seeds` also skips
+    a text equal to a seed article's.
+    """
     rng = random.Random(seed)
-    excluded = read_doc_list(GOLD_DIR / "dev_docs.txt") + read_doc_list(GOLD_DIR / "test_docs.txt")
+    excluded = [i for name in excluded_lists for i in read_doc_list(GOLD_DIR / name)]
     by_corpus: dict[str, list[str]] = {}
     for doc_id in excluded:
         by_corpus.setdefault(corpus_of(doc_id), []).append(doc_id)
     blocked = {t.strip() for c, ids in by_corpus.items() for t in load_corpus_texts(c, ids).values()}
+    if block_seeds:
+        blocked |= {read_seed(p.name).strip() for p in sorted(SEEDS_DIR.glob("*.txt"))}
     excluded_ids = set(excluded)
     chosen: list[tuple[str, str, str]] = []
     for corpus, quotas in DEV2_PLAN:
@@ -218,12 +232,27 @@ def select_dev2(seed: int = DEV2_SEED, reserve: int = 0) -> list[tuple[str, str,
                 if picked == count + reserve:
                     break
                 text = strata[name][doc_id]
-                if doc_id in excluded_ids or text in blocked or doc_id in DEV2_PASSED_OVER:
+                if doc_id in excluded_ids or text in blocked or doc_id in passed_over:
                     continue
                 blocked.add(text)
                 chosen.append((corpus, name, doc_id))
                 picked += 1
     return chosen
+
+
+# ---------------------------------------------------------------- dev3 selection
+
+# The third dev set (README.md, "dev3"): drawn exactly like dev2 (same strata, quotas and eligibility), with its
+# own seed, excluding every article of dev_docs.txt, dev2_docs.txt and test_docs.txt by id and by text, and any
+# text equal to a seed article's.
+DEV3_SEED = 20261123
+DEV3_PASSED_OVER: frozenset[str] = frozenset()
+
+
+def select_dev3(seed: int = DEV3_SEED, reserve: int = 0) -> list[tuple[str, str, str]]:
+    """The dev3 articles as (corpus file, stratum, id), in draw order (the dev2 draw, `_select_stratified`)."""
+    return _select_stratified(seed, ("dev_docs.txt", "dev2_docs.txt", "test_docs.txt"), DEV3_PASSED_OVER,
+                              reserve, block_seeds=True)
 
 
 # ---------------------------------------------------------------- building records from substrings
@@ -403,10 +432,15 @@ def formal_type(text: str, start: int, end: int) -> str:
     """The type the scheme's formal rule gives a content span.
 
     direct: the characters just outside the content are a matching pair of quotation marks and the content
-    holds no further quote mark that would close it early (a final `.`/`،` may sit before the closing mark);
+    holds no further quote mark that would close it early (a final `.`/`،` may sit before the closing mark,
+    and a space between a mark and the content, which a span cannot hold, is skipped);
     mixed: the content holds a quotation mark; indirect: it holds none.
     """
     content = text[start:end]
+    while start > 0 and text[start - 1] in " \u00a0":  # `" نص"`: a space inside the opening mark
+        start -= 1
+    while end < len(text) and text[end] in " \u00a0" and end + 1 < len(text) and text[end + 1] in QUOTE_MARKS:
+        end += 1
     before = text[start - 1] if start > 0 else ""
     after_at = end
     while after_at < len(text) and text[after_at] in ".،" and after_at - end < 1:
@@ -478,9 +512,17 @@ def corpus_of(doc_id: str) -> str:
 # ---------------------------------------------------------------- command line
 
 
-def _build() -> None:
-    for spec, out in (("seeds.gold.txt", SEEDS_GOLD), ("dev.gold.txt", DEV_GOLD), ("dev2.gold.txt", DEV2_GOLD)):
-        if not (SPEC_DIR / spec).exists():
+GOLD_SETS: dict[str, tuple[str, Path, bool]] = {  # set name: (spec, gold file, corpus ids)
+    "seeds": ("seeds.gold.txt", SEEDS_GOLD, False),
+    "dev": ("dev.gold.txt", DEV_GOLD, True),
+    "dev2": ("dev2.gold.txt", DEV2_GOLD, True),
+    "dev3": ("dev3.gold.txt", DEV3_GOLD, True),
+}
+
+
+def _build(only: str | None = None) -> None:
+    for name, (spec, out, _) in GOLD_SETS.items():
+        if (only is not None and name != only) or not (SPEC_DIR / spec).exists():
             continue
         docs = parse_spec(SPEC_DIR / spec)
         texts = spec_texts(docs)
@@ -492,8 +534,13 @@ def _build() -> None:
         print(f"{out.relative_to(ROOT)}: {len(docs)} documents, {len(records)} attributions")
 
 
-def _show(doc_id: str, dev2: bool = False) -> None:
-    pairs = [(c, i) for c, _, i in select_dev2(reserve=3)] if dev2 else select_dev()
+def _show(doc_id: str, which: str = "dev") -> None:
+    if which == "dev2":
+        pairs = [(c, i) for c, _, i in select_dev2(reserve=3)]
+    elif which == "dev3":
+        pairs = [(c, i) for c, _, i in select_dev3(reserve=3)]
+    else:
+        pairs = select_dev()
     for corpus, i in pairs:
         if i == doc_id:
             text = load_corpus_texts(corpus, [i])[i]
@@ -523,30 +570,29 @@ def _review(spec: str) -> None:
 
 
 def main(argv: list[str]) -> None:
-    dev2 = False
-    if "--set" in argv:  # `--set dev` (the default) or `--set dev2`, for select and show
+    which: str | None = None
+    if "--set" in argv:  # `--set dev` (the default for select and show), `--set dev2` or `--set dev3`
         i = argv.index("--set")
-        name = argv[i + 1] if i + 1 < len(argv) else ""
-        if name not in ("dev", "dev2"):
-            raise SystemExit(f"unknown set: {name!r} (dev or dev2)")
-        dev2 = name == "dev2"
+        which = argv[i + 1] if i + 1 < len(argv) else ""
+        if which not in ("dev", "dev2", "dev3"):
+            raise SystemExit(f"unknown set: {which!r} (dev, dev2 or dev3)")
         argv = argv[:i] + argv[i + 2:]
     command = argv[0] if argv else "check"
-    if command == "select" and dev2:
-        for corpus, stratum, doc_id in select_dev2():
+    if command == "select" and which in ("dev2", "dev3"):
+        for corpus, stratum, doc_id in (select_dev2() if which == "dev2" else select_dev3()):
             print(corpus, stratum or "-", doc_id, sep="\t")
     elif command == "select":
         for corpus, doc_id in select_dev():
             print(corpus, doc_id, sep="\t")
     elif command == "show":
-        _show(argv[1], dev2)
+        _show(argv[1], which or "dev")
     elif command == "review":
         _review(argv[1])
     elif command == "build":
-        _build()
+        _build(which)
     elif command == "check":
-        for path, dev in ((SEEDS_GOLD, False), (DEV_GOLD, True), (DEV2_GOLD, True)):
-            if path == DEV2_GOLD and not path.exists():
+        for name, (_, path, dev) in GOLD_SETS.items():
+            if (which is not None and name != which) or (name in ("dev2", "dev3") and not path.exists()):
                 continue
             records = read_jsonl(path)
             problems = check_records(records, gold_texts(records, dev))
