@@ -232,7 +232,8 @@ class DocSpeakers:
             entry, canonical = self._match(mention, at)
             if entry is None:
                 entry = self._create(canonical or mention)
-                if canonical and canonical != mention:
+                if canonical and canonical != mention and not generic_name(mention, self.lex):
+                    # الوزارة, الرئيس التنفيذي mean someone else in the next article: never an alias
                     self.registry.add_alias(entry, mention)
         self._remember_head(mention, entry)
         self._learn_gender(entry, agreement)
@@ -250,12 +251,18 @@ class DocSpeakers:
         """المسؤول, نفس المصدر, التقرير: a definite noun with no name that takes up an earlier indefinite
         mention with the same noun (مسؤول تنفيذي بغوغل) or the text someone issued (في تقرير)."""
         words = [normalize(w) for w in mention.split()]
+        same = bool(words) and (words[0] in self.lex.anaphoric_determiners or words[-1] in self.lex.anaphoric_suffixes)
         if words and words[0] in self.lex.anaphoric_determiners:
             words = words[1:]
+        elif words and words[-1] in self.lex.anaphoric_suffixes:
+            words = words[:-1]  # المصدر الرسمي ذاته
         if not words or len(words) > 3 or not all(w.startswith("ال") for w in words):
             return None
         found = self.antecedents.get(words[0][2:]) if len(words) <= 2 else None
-        return found or self._fuller_speaker(words)
+        found = found or self._fuller_speaker(words)
+        if found is None and same and self.seen and self._unnamed(" ".join(words)) is None:
+            return self.seen[-1]  # المصدر الرسمي ذاته, ذات المسؤول: the one just quoted
+        return found
 
     def _fuller_speaker(self, words: list[str]) -> SpeakerEntry | None:
         """السلطات after السلطات العراقية, الاتحاد المصري after الاتحاد المصري لكرة القدم: a definite phrase
@@ -351,6 +358,10 @@ class DocSpeakers:
     def _org(self, mention: str, at: int, ents: DocEntities) -> str | None:
         kind = generic_org_kind(mention, self.lex)
         if kind is not None:
+            for entry in reversed(self.seen):  # الوزارة: the ministry already quoted, over one named in passing
+                words = _mention_words(entry.name)
+                if entry.kind == "organization" and words and name_key(words[0]).removeprefix("ال") == kind:
+                    return entry.name
             org = ents.org_of_kind(kind, at)
             return org.canonical if org else None
         return ents.fullest_org(mention)

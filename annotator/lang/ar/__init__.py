@@ -82,6 +82,7 @@ class Lexicon:
     document_nouns: frozenset[str] = frozenset()
     addressee_nouns: frozenset[str] = frozenset()
     anaphoric_determiners: frozenset[str] = frozenset()
+    anaphoric_suffixes: frozenset[str] = frozenset()
 
     def verb(self, form: str, lemma: str = "") -> VerbCue | None:
         """The cue for a word, by normalised lemma or by surface form (the lemmatizer is not perfect)."""
@@ -149,6 +150,7 @@ def lexicon() -> Lexicon:
     lex.document_nouns = frozenset(normalize(w) for w in titles.get("document_nouns") or [])
     lex.addressee_nouns = frozenset(normalize(w) for w in titles.get("addressee_nouns") or [])
     lex.anaphoric_determiners = frozenset(normalize(w) for w in titles.get("anaphoric_determiners") or [])
+    lex.anaphoric_suffixes = frozenset(normalize(w) for w in titles.get("anaphoric_suffixes") or [])
     lex.np_stoppers = lex.np_stoppers | lex.time_words
     return lex
 
