@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -70,14 +71,70 @@ def cuda_available() -> bool:
 # similar length waste less (measured in docs/scale.md, same output).
 FAST_BATCH_SIZES = {"depparse": 400, "pos": 1000, "lemma": 1000, "tokenize": 64}
 
+# int8 dynamic quantization (CPU only): the processors it may be applied to, and the ones
+# `--quantize` / ANNOTATOR_QUANTIZE=1 picks (measured in docs/scale.md, "Quantization").
+QUANTIZABLE = ("pos", "depparse")
+DEFAULT_QUANTIZE = ("depparse",)
+QUANTIZE_ENV = "ANNOTATOR_QUANTIZE"
+
+
+def quantize_from_env(value: str | None = None) -> tuple[str, ...]:
+    """What $ANNOTATOR_QUANTIZE asks for: ``1``/``yes``/``true`` the default set, ``0``/empty nothing,
+    or a comma-separated list of processors (``depparse,pos``)."""
+    raw = (os.environ.get(QUANTIZE_ENV, "") if value is None else value).strip().lower()
+    if raw in ("", "0", "no", "false", "off"):
+        return ()
+    if raw in ("1", "yes", "true", "on"):
+        return DEFAULT_QUANTIZE
+    names = tuple(dict.fromkeys(n.strip() for n in raw.split(",") if n.strip()))
+    unknown = [n for n in names if n not in QUANTIZABLE]
+    if unknown:
+        raise ModelError(f"{QUANTIZE_ENV}: cannot quantize {', '.join(unknown)} "
+                         f"(1, 0, or a list of {', '.join(QUANTIZABLE)})")
+    return names
+
+
+def quantize_pipeline(pipeline: Any, processors: Sequence[str]) -> list[str]:
+    """Replace the LSTM and Linear layers of these processors' models by int8 dynamic ones, in place.
+
+    CPU only: a model on a GPU is left as it is (PyTorch's dynamic quantized kernels are CPU kernels).
+    Returns the processors that were quantized.
+    """
+    if not processors:
+        return []
+    import torch
+    from torch.ao.quantization import quantize_dynamic
+
+    done: list[str] = []
+    for name in processors:
+        if name not in QUANTIZABLE:
+            raise ModelError(f"cannot quantize the {name} processor (only {', '.join(QUANTIZABLE)})")
+        trainer: Any = getattr(pipeline.processors.get(name), "_trainer", None)
+        model = getattr(trainer, "model", None)
+        if trainer is None or model is None:
+            continue
+        if any(p.device.type != "cpu" for p in model.parameters()):
+            logging.getLogger(__name__).warning("not quantizing %s: the model is on %s, quantization is CPU only",
+                                                name, next(p.device for p in model.parameters()))
+            continue
+        model.eval()
+        with warnings.catch_warnings():  # PyTorch 2.10+ announces that eager quantization moves to torchao
+            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", UserWarning)
+            trainer.model = quantize_dynamic(model, {torch.nn.LSTM, torch.nn.Linear}, dtype=torch.qint8,
+                                             inplace=True)
+        done.append(name)
+    return done
+
 
 class StanzaParser:
     """A loaded Stanza pipeline. Loading takes seconds: build one and reuse it."""
 
     def __init__(self, spec: ModelSpec, use_gpu: bool | None = None,
-                 batch_sizes: dict[str, int] | None = None) -> None:
+                 batch_sizes: dict[str, int] | None = None, quantize: Sequence[str] = ()) -> None:
         self.spec = spec
         self.batch_sizes = dict(batch_sizes or {})
+        self.quantized: list[str] = []
         try:
             import stanza
         except ImportError as exc:  # pragma: no cover - stanza is a hard dependency
@@ -91,6 +148,8 @@ class StanzaParser:
                                             **{f"{p}_batch_size": n for p, n in self.batch_sizes.items()})
         except Exception as exc:  # stanza raises many kinds; the user needs one line
             raise ModelError(f"cannot load Stanza models from {spec.directory}: {exc}") from exc
+        if quantize and not use_gpu:  # never on a GPU: int8 dynamic kernels are CPU kernels
+            self.quantized = quantize_pipeline(self.pipeline, quantize)
 
     @staticmethod
     def _pipeline_args(spec: ModelSpec) -> dict[str, Any]:

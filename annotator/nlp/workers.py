@@ -32,6 +32,7 @@ class ParserSpec:
     threads: int = 1  # torch threads per process
     batch_sizes: dict[str, int] = field(default_factory=dict)  # Stanza processor -> batch size
     test_parser: str | None = None  # tests only: see annotator.nlp.testing
+    quantize: tuple[str, ...] = ()  # processors made int8 after loading (CPU only; see stanza_pipeline)
 
     def build(self) -> Any:
         """A parser with ``name`` and ``parse_many``, built in the calling process."""
@@ -44,8 +45,10 @@ class ParserSpec:
         from annotator.nlp.stanza_pipeline import StanzaParser
 
         spec = resolve_models(self.models)
-        parser = StanzaParser(spec, use_gpu=self.use_gpu, batch_sizes=self.batch_sizes)
-        parser.name = f"stanza {spec.kind} {spec.directory}"  # type: ignore[attr-defined]
+        parser = StanzaParser(spec, use_gpu=self.use_gpu, batch_sizes=self.batch_sizes,
+                              quantize=() if self.use_gpu else self.quantize)
+        int8 = f", int8 {'+'.join(parser.quantized)}" if parser.quantized else ""
+        parser.name = f"stanza {spec.kind} {spec.directory}{int8}"  # type: ignore[attr-defined]
         return parser
 
 

@@ -6,6 +6,7 @@ The choices and their measured effect are in docs/scale.md.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,11 +31,12 @@ class ParsingSetup:
     threads: int = 0  # torch threads per parsing process; 0: one
     batch_sizes: dict[str, int] = field(default_factory=dict)
     test_parser: str | None = None
+    quantize: tuple[str, ...] = ()  # Stanza processors made int8 in each parsing process (CPU only)
 
     @classmethod
     def from_args(cls, args: Any) -> ParsingSetup:
-        """From the command line options (--models, --workers, --parse, --cpu) and the environment."""
-        from annotator.nlp.stanza_pipeline import FAST_BATCH_SIZES, cuda_available
+        """From the command line options (--models, --workers, --parse, --cpu, --quantize) and the environment."""
+        from annotator.nlp.stanza_pipeline import DEFAULT_QUANTIZE, FAST_BATCH_SIZES, cuda_available, quantize_from_env
 
         test_parser = os.environ.get(TEST_PARSER_ENV) or None
         models = None
@@ -46,8 +48,14 @@ class ParsingSetup:
         workers = getattr(args, "workers", None)
         if workers is None:
             workers = 1 if use_gpu else default_workers()  # one GPU: one process feeds it
+        quantize = DEFAULT_QUANTIZE if getattr(args, "quantize", False) else quantize_from_env()
+        if quantize and use_gpu:
+            print("annotator: --quantize is for the CPU only; ignored with the GPU (add --cpu to quantize)",
+                  file=sys.stderr)
+            quantize = ()
         return cls(workers=max(0, workers), mode=getattr(args, "parse", "filter"), models=models, use_gpu=use_gpu,
-                   batch_sizes=dict(GPU_BATCH_SIZES if use_gpu else FAST_BATCH_SIZES), test_parser=test_parser)
+                   batch_sizes=dict(GPU_BATCH_SIZES if use_gpu else FAST_BATCH_SIZES), test_parser=test_parser,
+                   quantize=tuple(quantize))
 
     @property
     def in_flight(self) -> int:
@@ -59,7 +67,7 @@ class ParsingSetup:
         # threads parsed 7x slower than with one when other work ran beside it (docs/scale.md).
         threads = self.threads or 1
         return ParserSpec(models=self.models, use_gpu=self.use_gpu, threads=threads, batch_sizes=self.batch_sizes,
-                          test_parser=self.test_parser)
+                          test_parser=self.test_parser, quantize=() if self.use_gpu else self.quantize)
 
     @contextmanager
     def open(self) -> Iterator[ChunkedParser]:
@@ -79,4 +87,5 @@ class ParsingSetup:
 
     def describe(self) -> str:
         what = f"test parser {self.test_parser}" if self.test_parser else f"stanza {self.models}"
-        return f"{what}, {self.workers or 'no'} worker processes{', GPU' if self.use_gpu else ''}"
+        int8 = f", int8 {'+'.join(self.quantize)}" if self.quantize and not self.use_gpu else ""
+        return f"{what}, {self.workers or 'no'} worker processes{', GPU' if self.use_gpu else ''}{int8}"
