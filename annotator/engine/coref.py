@@ -66,7 +66,9 @@ class DocEntities:
         occurrences = self._occurrences(keys)
         if not occurrences:
             return name
-        left = self._bound(occurrences, -1, len(keys))
+        # a name that opens with a given name or أبو/عبد has nothing bound before it (ولاية بورنو أبو بكر غامندي)
+        opens = keys[0] in self.lex.given_names or keys[0] in NAME_GLUE
+        left = None if opens else self._bound(occurrences, -1, len(keys))
         right = self._bound(occurrences, +1, len(keys))
         parts = name.split()
         if left is not None:
@@ -255,6 +257,9 @@ def _name_runs(gs: list[Group], ctx: DocContext) -> list[tuple[int, int]]:
                 break
         if j - i >= 2 and j < len(gs) and _glue(gs[j - 2]) and (family_word(gs[j], ctx) or _last_name(gs, j, ctx)):
             j += 1  # عبد اللطيف الخراط, ملهم بن محمد هندي: the family name after a glued name
+        elif j > i and j < len(gs) and gs[j - 1].key in ctx.lex.given_names and family_word(gs[j], ctx) \
+                and not _line_break(gs[j - 1], gs[j], ctx):
+            j += 1  # عبدالعزيز زايد الرويلي, محمد العمرة: a family name after a given name
         if j > i:
             runs.append((i, min(j, len(gs))))
             i = j
@@ -325,6 +330,9 @@ def _bare(key: str) -> str:
     return key[2:] if key.startswith("ال") and len(key) > 3 else key
 
 
+_OFFICIAL = {normalize(w) for w in ("الرسمية", "الرسمي")}
+
+
 def _org_at(gs: list[Group], i: int, ctx: DocContext) -> Org | None:
     """An organisation named with an indefinite head noun: محكمة العدل الأوروبية, شركة "غوغل"."""
     g = gs[i]
@@ -349,6 +357,8 @@ def _org_at(gs: list[Group], i: int, ctx: DocContext) -> Org | None:
         j += 1
     if j == i + 1:
         return None
+    if j - i > 2 and gs[j - 1].key in _OFFICIAL:
+        j -= 1  # وكالة الأنباء الإماراتية الرسمية: "official" describes the agency, it is not its name
     text = ctx.text[begin:gs[j - 1].end].strip("".join(QUOTE_CHARS) + " ")
     canonical = text
     if kind in ctx.lex.generic_org_nouns:

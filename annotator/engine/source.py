@@ -141,6 +141,8 @@ def group_index(gs: list[Group], word_pos: int) -> int:
 
 def _stops(g: Group, ctx: DocContext) -> bool:
     key = g.key
+    if g.text == "علي" and g.upos in NAME_UPOS:
+        return False  # the name Ali, written with ي, which normalises like the preposition على
     head_key = normalize(g.head.text)
     return (key in ctx.lex.np_stoppers or (head_key in ctx.lex.np_stoppers and g.clitic is None)
             or key in COMPLEMENTIZERS or normalize(g.words[0].text) in COMPLEMENTIZERS or key in RELATIVES)
@@ -309,10 +311,26 @@ def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: boo
             continue
         after_title = i > first and not after_name and not gs[i - 1].key.startswith("ال") \
             and gs[first].key in ctx.lex.titles
+        prev_key = gs[i - 1].key if i > first else ""
+        if prev_key in NAME_GLUE and not g.is_punct and not _stops(g, ctx) and g.clitic is None:
+            i, after_name = i + 1, True  # عبد المجيد, أبو بكر, بن عمارة: the word after the glue is a name
+            continue
+        if i > first and g.key == "في" and _unnamed_in(gs, first, i, ctx):
+            i += 1  # مسؤول في النيابة العامة, عضو في البرلمان: an unnamed source and where they serve
+            continue
+        if i > first and not after_name and _title_conjunct(gs, i, first, ctx):
+            i += 1  # وزير الصناعة والتجارة زياد العذاري
+            continue
         if not _is_np_group(g, ctx, after_name, gs[i + 1] if i + 1 < len(gs) else None, after_title):
             break
-        if after_name and g.key.startswith("ال") and g.upos == "NOUN" and not g.whole:
+        if after_name and g.key.startswith("ال") and g.upos == "NOUN" and not g.whole \
+                and prev_key not in ctx.lex.given_names:
             break  # a name then a definite noun: the object begins (اتهمت تشوي الولايات المتحدة بـ…)
+        if after_name and not g.whole and len(g.words) > 1 and g.words[-1].upos == "PRON":
+            break  # أعلنت نتفليكس استبعاده: a noun with a pronoun after a name is the object
+        nxt_key = gs[i + 1].key if i + 1 < len(gs) else ""
+        if i > first and nxt_key in _RELATIVE_TIME:
+            break  # تعهدت الحكومة العام الماضي: a time phrase, not part of the source
         if i > first and g.key in ctx.lex.content_nouns:
             break  # استبعد رئيس الكتلة تعيين نواب …: the verbal noun is the object
         after_name = g.upos in NAME_UPOS and not normalize(g.head.text).startswith("ال") \
@@ -321,7 +339,30 @@ def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: boo
     return i
 
 
-def _cut_at_object(sent: Sentence, gs: list[Group], cue: Word, first: int, end: int) -> int:
+NAME_GLUE = {normalize(w) for w in ("عبد", "أبو", "ابن", "بن", "بنت", "أم")}
+_RELATIVE_TIME = {normalize(w) for w in ("الماضي", "الماضية", "المقبل", "المقبلة", "الحالي", "الحالية", "الجاري")}
+
+
+def _unnamed_in(gs: list[Group], first: int, i: int, ctx: DocContext) -> bool:
+    """في after an unnamed source's head (and its adjectives), followed by a definite noun."""
+    nxt = gs[i + 1] if i + 1 < len(gs) else None
+    return i - first <= 2 and gs[first].key.removesuffix("ا") in UNNAMED_HEADS and nxt is not None \
+        and nxt.clitic is None and nxt.key.startswith("ال") and nxt.upos in {"NOUN", "PROPN"} \
+        and not _stops(nxt, ctx)
+
+
+def _title_conjunct(gs: list[Group], i: int, first: int, ctx: DocContext) -> bool:
+    """و+definite noun inside a title (وزير الخارجية والتعاون الدولي), when the phrase opened with a title
+    word, the word before is definite, and the phrase goes on after it."""
+    g = gs[i]
+    nxt = gs[i + 1] if i + 1 < len(gs) else None
+    return g.clitic == "و" and len(g.words) == 2 and normalize(g.head.text).startswith("ال") \
+        and g.head.upos in {"NOUN", "ADJ"} and _title_key(gs[first].key, ctx) and gs[i - 1].key.startswith("ال") \
+        and nxt is not None and not nxt.is_punct and not _stops(nxt, ctx) and nxt.clitic is None \
+        and (nxt.upos in NAME_UPOS or nxt.key.startswith("ال") or nxt.key in ctx.lex.given_names)
+
+
+def _cut_at_object(sent: Sentence, gs: list[Group], cue: Word, first: int, end: int, ctx: DocContext) -> int:
     """End the source where the tree puts the cue's object, once a subject came before it."""
     subject_seen = False
     for i in range(first, end):
@@ -329,11 +370,18 @@ def _cut_at_object(sent: Sentence, gs: list[Group], cue: Word, first: int, end: 
             if w.head == cue.index and w.deprel.startswith("nsubj"):
                 subject_seen = True
             elif w.head == cue.index and w.deprel in OBJECT_RELS and subject_seen and i > first \
-                    and gs[i - 1].upos in NAME_UPOS and not gs[i - 1].key.startswith("ال"):
+                    and gs[i - 1].upos in NAME_UPOS and not gs[i - 1].key.startswith("ال") \
+                    and not _name_goes_on(gs[i - 1], gs[i], ctx):
                 # Only after a name: `أبلغ لافروف كيم`; a title then a name is one phrase
                 # (وزير الخارجية الكوري الشمالي تشوي سون هوي) whatever the tree says.
                 return i
     return end
+
+
+def _name_goes_on(prev: Group, g: Group, ctx: DocContext) -> bool:
+    """محمد العمرة, بن عمارة: after a given name or a glue word the next word is the family name, whatever
+    the tree makes of it."""
+    return prev.key in NAME_GLUE or (prev.key in ctx.lex.given_names and g.key.startswith("ال"))
 
 
 def _span(gs: list[Group], first: int, end: int) -> Span | None:
@@ -365,7 +413,7 @@ def source_after(sent: Sentence, cue_pos: int, ctx: DocContext, *, allow_quotes:
     end = np_groups(gs, first, ctx, allow_quotes=allow_quotes)
     if end == first:
         return None
-    end = _cut_at_object(sent, gs, sent.words[cue_pos], first, end)
+    end = _cut_at_object(sent, gs, sent.words[cue_pos], first, end, ctx)
     return _span(gs, first, _author_end(gs, first, end, ctx))
 
 
@@ -457,4 +505,16 @@ def _antecedent(gs: list[Group], cue_g: int, ctx: DocContext) -> Span | None:
 
 
 def find_source(sent: Sentence, cue_pos: int, ctx: DocContext) -> Span | None:
+    if _perfect_svo(sent, cue_pos):
+        # وكانت المذبوح قد اتهمت المصريين: the subject stands before قد; what follows is the object
+        return source_before(sent, cue_pos, ctx) or source_after(sent, cue_pos, ctx)
     return source_after(sent, cue_pos, ctx) or source_before(sent, cue_pos, ctx)
+
+
+def _perfect_svo(sent: Sentence, cue_pos: int) -> bool:
+    """كان X قد قال: the sentence opens with كان and قد stands right before the cue."""
+    words = sent.words
+    if cue_pos < 3 or normalize(words[cue_pos - 1].text) not in {"قد", "لقد"}:
+        return False
+    first = 1 if normalize(words[0].text) in _CONJ else 0
+    return normalize(words[first].text) in AUXILIARIES

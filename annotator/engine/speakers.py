@@ -75,6 +75,14 @@ def name_first(mention: str, lex: Lexicon) -> str:
     head = head.strip()
     if comma and head and name_part(head, lex) == clean_mention(head) and len(head.split()) >= 2:
         return head
+    words = mention.split()
+    for k in range(2, len(words)):  # عبد المجيد بن عمارة مدير المدرسة: the same with no comma
+        key = normalize(words[k])
+        if key in lex.titles and not key.startswith("ال"):
+            head = " ".join(words[:k])
+            if name_part(head, lex) == clean_mention(head):
+                return head
+            break
     return mention
 
 
@@ -89,6 +97,8 @@ def name_part(mention: str, lex: Lexicon) -> str | None:
     name: list[str] = []
     for n, w in enumerate(reversed(words)):
         key = normalize(w)
+        if key.startswith("وال"):
+            break  # والتجارة: the rest of a title (وزير الصناعة والتجارة)
         if n == 0 and _family_name(words, lex):
             name.insert(0, w)  # فرحات الحرشاني: a family name with the article
             continue
@@ -100,6 +110,10 @@ def name_part(mention: str, lex: Lexicon) -> str | None:
         if any(ch.isdigit() for ch in key) or key in lex.time_words:
             break  # المخرجة البالغة 44 عاما: an age, not a name
         name.insert(0, w)
+    starts = [j for j in range(1, len(name)) if _name_start(name[j], lex) and not _name_start(name[j - 1], lex)
+              and normalize(name[j - 1]) not in _GLUE]
+    if starts:
+        name = name[starts[0]:]  # محافظ عدن نايف البكري: the name starts at the given name, not at عدن
     if not name or (len(name) == len(words) and len(words) > 4):
         return None
     before = normalize(words[len(words) - len(name) - 1]) if len(name) < len(words) else ""
@@ -109,6 +123,19 @@ def name_part(mention: str, lex: Lexicon) -> str | None:
     if governed and (len(name) == 1 or normalize(name[-1]).startswith("ال")):
         return None  # رئيس جنوب السودان, مدرب ليفربول: what the title governs, not a name
     return " ".join(name)
+
+
+_OPENING_GLUE = {"عبد", "ابو", "ام"}  # بن and بنت follow a given name, they never open a name
+
+
+def _bare_definite(mention: str) -> bool:
+    words = mention.split()
+    return len(words) == 1 and normalize(words[0]).startswith("ال")
+
+
+def _name_start(word: str, lex: Lexicon) -> bool:
+    key = normalize(word)
+    return key in lex.given_names or key in _OPENING_GLUE
 
 
 def _family_name(words: list[str], lex: Lexicon) -> bool:
@@ -123,7 +150,8 @@ def _family_name(words: list[str], lex: Lexicon) -> bool:
         given = normalize(words[-3])  # عبد اللطيف الخراط: the given name is عبد اللطيف
     return (last.startswith("ال") and not _titleish(last, lex) and last not in lex.np_stoppers
             and last[2:] not in lex.org_nouns and not given.startswith("ال") and not _titleish(given, lex)
-            and given not in lex.org_nouns and given not in lex.np_stoppers and lex.verb(words[-2]) is None)
+            and given not in lex.org_nouns and (given not in lex.np_stoppers or given in lex.given_names)
+            and lex.verb(words[-2]) is None)
 
 
 def _titleish(key: str, lex: Lexicon) -> bool:
@@ -232,8 +260,9 @@ class DocSpeakers:
             entry, canonical = self._match(mention, at)
             if entry is None:
                 entry = self._create(canonical or mention)
-                if canonical and canonical != mention and not generic_name(mention, self.lex):
-                    # الوزارة, الرئيس التنفيذي mean someone else in the next article: never an alias
+                if canonical and canonical != mention and not _bare_definite(mention):
+                    # الوزارة, الشركة mean another body in the next article: never an alias; الرئيس الأمريكي
+                    # does name one person across a corpus of the same years, and stays one
                     self.registry.add_alias(entry, mention)
         self._remember_head(mention, entry)
         self._learn_gender(entry, agreement)
@@ -260,6 +289,8 @@ class DocSpeakers:
             return None
         found = self.antecedents.get(words[0][2:]) if len(words) <= 2 else None
         found = found or self._fuller_speaker(words)
+        if found is None and len(words) <= 2 and words[0][2:] in self.lex.document_nouns:
+            found = self._last_institution()  # وأضاف البيان: the statement of the body quoted so far
         if found is None and same and self.seen and self._unnamed(" ".join(words)) is None:
             return self.seen[-1]  # المصدر الرسمي ذاته, ذات المسؤول: the one just quoted
         return found
@@ -363,8 +394,22 @@ class DocSpeakers:
                 if entry.kind == "organization" and words and name_key(words[0]).removeprefix("ال") == kind:
                     return entry.name
             org = ents.org_of_kind(kind, at)
-            return org.canonical if org else None
+            if org is not None:
+                return org.canonical
+            if len(mention.split()) > 1:
+                return None  # الشرطة الألمانية names itself
+            last = self._last_institution()  # الشركة after الخطوط الجوية الإثيوبية (no شركة in its name)
+            return last.name if last else None
         return ents.fullest_org(mention)
+
+    def _last_institution(self) -> SpeakerEntry | None:
+        """The most recent speaker that is an organisation or a named non-person (a state, a company)."""
+        generic = {id(e) for e in self.generic.values()}
+        for entry in reversed(self.seen):
+            if entry.kind in {"organization", "media", "state"} or (
+                    entry.kind == "unknown" and id(entry) not in generic and not generic_name(entry.name, self.lex)):
+                return entry
+        return None
 
     def _unnamed(self, mention: str) -> SpeakerEntry | None:
         """مصدر مطلع مختص, مصادر طبية: an unnamed source is the registry's unnamed speaker of that word."""

@@ -83,6 +83,7 @@ class Lexicon:
     addressee_nouns: frozenset[str] = frozenset()
     anaphoric_determiners: frozenset[str] = frozenset()
     anaphoric_suffixes: frozenset[str] = frozenset()
+    given_names: frozenset[str] = frozenset()
 
     def verb(self, form: str, lemma: str = "") -> VerbCue | None:
         """The cue for a word, by normalised lemma or by surface form (the lemmatizer is not perfect)."""
@@ -152,6 +153,7 @@ def lexicon() -> Lexicon:
     lex.anaphoric_determiners = frozenset(normalize(w) for w in titles.get("anaphoric_determiners") or [])
     lex.anaphoric_suffixes = frozenset(normalize(w) for w in titles.get("anaphoric_suffixes") or [])
     lex.np_stoppers = lex.np_stoppers | lex.time_words
+    lex.given_names = frozenset(normalize(w) for w in _read_words("given_names.txt"))
     return lex
 
 
