@@ -80,8 +80,26 @@ def _verb_after_conjunction(sent: Sentence, pos: int) -> bool:
     """وعبر المرجع … عن: عبر opening a clause after و is the verb عبّر, whatever the tagger says (the
     preposition عبر "via" rarely follows a bare و)."""
     prev = sent.words[pos - 1] if pos > 0 else None
-    return sent.words[pos].upos == "ADP" and normalize(sent.words[pos].text) == "عبر" and prev is not None \
-        and prev.end == sent.words[pos].start and normalize(prev.text) in {"و", "ف"} and pos <= 1
+    key = normalize(sent.words[pos].text)
+    opens = sent.words[pos].upos == "ADP" and prev is not None and prev.end == sent.words[pos].start \
+        and normalize(prev.text) in {"و", "ف"} and pos <= 1
+    if not opens:
+        return False
+    if key == "عبر":
+        return True
+    # وبين العمرة أن …: بيّن, when a complementizer follows its subject closely with no و in between
+    # (وبين الطرفين وبين … is "between")
+    return key == "بين" and _comp_soon(sent, pos + 1, 8)
+
+
+def _comp_soon(sent: Sentence, start: int, reach: int) -> bool:
+    for k in range(start, min(len(sent.words), start + reach)):
+        w = sent.words[k]
+        if _comp_start(w) is not None:
+            return k > start
+        if normalize(w.text) in {"و", "ف"} or w.text in COMMAS or w.upos == "VERB":
+            return False
+    return False
 
 
 def verb_cues(sent: Sentence, ctx: DocContext) -> list[CueHit]:
@@ -532,12 +550,20 @@ def _prep_proposal(sent: Sentence, ctx: DocContext, hit: CueHit, prep: str, with
                 "ايضا", "كذلك", "بدوره", "بدورها"}):
             after += 1
         start_or_none = None
-        for k in range(after, min(len(sent.words), after + PREP_REACH)):
-            if sent.words[k].text in COMMAS or sent.words[k].upos == "VERB":
+        k = after
+        while k < min(len(sent.words), after + PREP_REACH):
+            if sent.words[k].text in COMMAS:
+                skipped = _time_aside(sent, k, ctx)
+                if skipped is None:
+                    break
+                k = skipped  # أعلنت قيادة التحالف، أمس، عن …: a time aside between the source and عن
+                continue
+            if sent.words[k].upos == "VERB":
                 break
             start_or_none = _prep_start(sent, k, prep)
             if start_or_none is not None:
                 break
+            k += 1
         if start_or_none is None:
             return None
         start = start_or_none
@@ -546,6 +572,16 @@ def _prep_proposal(sent: Sentence, ctx: DocContext, hit: CueHit, prep: str, with
         return None  # تحدث عن without a quoted fragment is topic-only speech
     rule = "participle_prep" if hit.participle else "verb_prep"
     return _make(sent, ctx, hit, content, rule, hit.cue.confidence * (0.95 if source else 0.85), source, follows)
+
+
+def _time_aside(sent: Sentence, comma: int, ctx: DocContext) -> int | None:
+    """Index after `، أمس،` / `، الخميس،` (time words set off by commas), or None."""
+    k = comma + 1
+    while k < len(sent.words) and normalize(sent.words[k].text) in ctx.lex.time_words:
+        k += 1
+    if k == comma + 1 or k >= len(sent.words) or sent.words[k].text not in COMMAS:
+        return None
+    return k + 1
 
 
 def _nominal_at(sent: Sentence, i: int, ctx: DocContext) -> tuple[int, bool] | None:

@@ -332,7 +332,10 @@ def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: boo
         if i > first and nxt_key in _RELATIVE_TIME:
             break  # تعهدت الحكومة العام الماضي: a time phrase, not part of the source
         if i > first and g.key in ctx.lex.content_nouns:
-            break  # استبعد رئيس الكتلة تعيين نواب …: the verbal noun is the object
+            break
+        if i > first and not after_name and not g.whole and g.clitic is None and g.upos == "NOUN" \
+                and gs[i - 1].key.startswith("ال") and not g.key.startswith("ال") and g.head.feat("Case") == "Acc":
+            break  # وأكد الوزير تكثيف الرقابة: an accusative noun after a definite subject is the object  # استبعد رئيس الكتلة تعيين نواب …: the verbal noun is the object
         after_name = g.upos in NAME_UPOS and not normalize(g.head.text).startswith("ال") \
             and g.key not in ctx.lex.titles  # و+زير tagged as a verb is the title وزير, not a name
         i += 1
