@@ -165,6 +165,8 @@ class DocEntities:
     def fullest_org(self, mention: str) -> str | None:
         """صندوق الاستثمارات العامة -> صندوق الاستثمارات العامة السعودي, when the article says so."""
         keys = tuple(name_key(w) for w in mention.split())
+        if len(keys) > 2 and keys[-1] in {name_key(w) for w in _OFFICIAL}:
+            keys = keys[:-1]  # وكالة الأنباء الإماراتية الرسمية is the agency the article names without it
         best = None
         for o in self.orgs:
             okeys = tuple(name_key(w) for w in o.text.split())
@@ -451,6 +453,8 @@ def _after_title_phrase(gs: list[Group], k: int, ctx: DocContext) -> int:
 
 
 def _name_like_group(g: Group, ctx: DocContext) -> bool:
+    if g.head.upos == "NOUN" and g.head.feat("Case") == "Acc" and not g.whole:
+        return False  # وأكد الوزير تكثيف الرقابة: an accusative noun after a title is the object, not a name
     return not (g.is_punct or (g.clitic is not None and not g.whole) or g.key.startswith("ال")
                 or is_title(g.key, ctx.lex) or g.key in ctx.lex.np_stoppers or g.key in ctx.lex.org_nouns
                 or g.key in ctx.lex.content_nouns or ctx.lex.verb(g.text) is not None

@@ -534,6 +534,8 @@ def _prep_proposal(sent: Sentence, ctx: DocContext, hit: CueHit, prep: str, with
         found = phrase_after(sent, hit.pos + 1, ctx) if hit.pos + 1 < len(sent.words) else None
         source, follows = _source_for(sent, hit, ctx)
         after = found[1] if found else hit.pos + 1
+        if source is not None and source.end <= hit.word.start:
+            after = hit.pos + 1  # SVO (كانت X قد اتهمت المنتج بـ…): what follows the verb is its object
     if with_object:
         # اتهم X بـ Y: content is X and Y, after the source and any comma-parenthetical.
         limit = min(len(sent.words), after + 25)
@@ -547,7 +549,7 @@ def _prep_proposal(sent: Sentence, ctx: DocContext, hit: CueHit, prep: str, with
         start = sent.words[begin].start
     else:
         while after < len(sent.words) and (sent.words[after].text in COMMAS or normalize(sent.words[after].text) in {
-                "ايضا", "كذلك", "بدوره", "بدورها"}):
+                "ايضا", "كذلك", "بدوره", "بدورها"} or normalize(sent.words[after].text) in ctx.lex.time_words):
             after += 1
         start_or_none = None
         k = after

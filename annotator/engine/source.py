@@ -332,10 +332,10 @@ def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: boo
         if i > first and nxt_key in _RELATIVE_TIME:
             break  # تعهدت الحكومة العام الماضي: a time phrase, not part of the source
         if i > first and g.key in ctx.lex.content_nouns:
-            break
+            break  # استبعد رئيس الكتلة تعيين نواب …: the verbal noun is the object
         if i > first and not after_name and not g.whole and g.clitic is None and g.upos == "NOUN" \
                 and gs[i - 1].key.startswith("ال") and not g.key.startswith("ال") and g.head.feat("Case") == "Acc":
-            break  # وأكد الوزير تكثيف الرقابة: an accusative noun after a definite subject is the object  # استبعد رئيس الكتلة تعيين نواب …: the verbal noun is the object
+            break  # وأكد الوزير تكثيف الرقابة: an accusative noun after a definite subject is the object
         after_name = g.upos in NAME_UPOS and not normalize(g.head.text).startswith("ال") \
             and g.key not in ctx.lex.titles  # و+زير tagged as a verb is the title وزير, not a name
         i += 1
@@ -459,7 +459,25 @@ def source_before(sent: Sentence, cue_pos: int, ctx: DocContext) -> Span | None:
         stop -= 1
     if stop > start and stop - start <= MAX_SOURCE_GROUPS and np_groups(gs, start, ctx) >= stop:
         return _span(gs, start, stop)
-    return _antecedent(gs, cue_g, ctx) or _tree_subject_before(sent, gs, cue_pos, stop, ctx)
+    return _antecedent(gs, cue_g, ctx) or _after_complementizer(gs, stop, ctx) \
+        or _tree_subject_before(sent, gs, cue_pos, stop, ctx)
+
+
+def _after_complementizer(gs: list[Group], stop: int, ctx: DocContext) -> Span | None:
+    """يذكر أن بومبيو كان قد توعد: the subject between a complementizer and (كان قد) the cue."""
+    if stop >= 2 and gs[stop - 1].key in {"قد", "لقد"}:
+        stop -= 1
+    if stop >= 2 and gs[stop - 1].key in AUXILIARIES:
+        stop -= 1
+    for k in range(stop - 1, max(-1, stop - 1 - MAX_SOURCE_GROUPS), -1):
+        if gs[k].key in COMPLEMENTIZERS:
+            start = k + 1
+            if start < stop and np_groups(gs, start, ctx) >= stop:
+                return _span(gs, start, stop)
+            return None
+        if gs[k].is_punct:
+            return None
+    return None
 
 
 AUXILIARIES = {normalize(w) for w in ("كان", "كانت", "ظل", "ظلت", "بات", "باتت")}

@@ -149,7 +149,8 @@ def _family_name(words: list[str], lex: Lexicon) -> bool:
     if given.startswith("ال") and len(words) >= 3 and normalize(words[-3]) in _GLUE:
         given = normalize(words[-3])  # عبد اللطيف الخراط: the given name is عبد اللطيف
     return (last.startswith("ال") and not _titleish(last, lex) and last not in lex.np_stoppers
-            and last[2:] not in lex.org_nouns and not given.startswith("ال") and not _titleish(given, lex)
+            and last[2:] not in lex.org_nouns and not given.startswith("ال") and not given.startswith("وال")
+            and not _titleish(given, lex)
             and given not in lex.org_nouns and (given not in lex.np_stoppers or given in lex.given_names)
             and lex.verb(words[-2]) is None)
 

@@ -173,3 +173,53 @@ def test_same_source_is_the_unnamed_speaker() -> None:
 def test_name_with_ibn_is_whole_whatever_the_tags() -> None:
     """ملهم بن محمد هندي: the word before بن and an untagged family name after the glued pair belong to it."""
     assert [p["speaker"] for p in run("ibn_name")] == ["ملهم بن محمد هندي", "ملهم بن محمد هندي"]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "speaker", "cue", "source"),
+    [
+        # a family name with the article after a given name, whatever the tree makes of it
+        ("given_family", "محمد العمرة", "وقال", "المهندس محمد العمرة"),
+        # glue words keep the name whole; an indefinite title after it is not part of the speaker
+        ("glue_name_title", "عبد المجيد بن عمارة", "صرح", "عبد المجيد بن عمارة مدير المدرسة"),
+        # و + definite noun inside a title
+        ("title_conjunct", "زياد العذاري", "قال", "وزير الصناعة والتجارة زياد العذاري"),
+        # an unnamed source and where they serve
+        ("unnamed_in", "مسؤول في النيابة العامة", "وقال", "مسؤول في النيابة العامة"),
+        # كانت X قد اتهمت: the subject is before قد, the word after the verb is its object
+        ("perfect_svo", "سلمى", "اتهمت", "الممثلة سلمى"),
+        # الوزارة is the ministry named after a preposition earlier (بيان لوزارة الدفاع)
+        ("org_after_clitic", "وزارة الدفاع", "وأفادت", "الوزارة"),
+        # an agency is named by its quoted name; و+كالة split by the tokenizer is still the noun
+        ("agency_quoted", "إنترفاكس", "كما أفادت", 'وكالة "إنترفاكس" الروسية'),
+        # a time aside between the source and عن
+        ("time_aside", "قيادة التحالف", "أعلنت", "قيادة التحالف"),
+        # وبين X أن is the verb بيّن, not the preposition
+        ("bayyana", "العمرة", "وبين", "العمرة"),
+        ("ala_ma", "مسؤول محلي", "على ما أفاد", "مسؤول محلي"),
+        # an accusative noun after a definite subject is the content, not a name
+        ("acc_object", "الوزير", "وأكد", "الوزير"),
+        # the subject between a complementizer and كان قد
+        ("after_comp_subject", "بومبيو", "توعد", "بومبيو"),
+        # two bodies joined by و: the whole phrase, not the last adjective as a family name
+        ("joint_orgs", "وزارة الخزانة الأمريكية والحكومة الإماراتية", "أعلنت",
+         "وزارة الخزانة الأمريكية والحكومة الإماراتية"),
+    ],
+)
+def test_sources_and_speakers(fixture: str, speaker: str, cue: str, source: str) -> None:
+    found = [p for p in run(fixture) if p["cue"] == cue]
+    assert [(p["speaker"], p["source"]) for p in found] == [(speaker, source)]
+
+
+def test_object_after_svo_and_time_aside_start_the_content() -> None:
+    assert str(run("perfect_svo")[0]["content"]).startswith("المنتج بالكذب")
+    assert str(run("time_aside")[0]["content"]).startswith("هدنة إنسانية")
+    assert str(run("acc_object")[0]["content"]).startswith("تكثيف عمليات الرقابة")
+
+
+def test_a_bare_definite_mention_is_never_a_registry_alias() -> None:
+    """الوزارة means another ministry in the next article: it must not become an alias of this one."""
+    shared = registry()
+    propose(load_conllu("org_after_clitic"), shared)
+    assert shared.by_key("وزارة الدفاع") is not None
+    assert shared.by_key("الوزارة") is None
