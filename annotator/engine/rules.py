@@ -142,7 +142,11 @@ def _cue_span(sent: Sentence, pos: int) -> Span:
         start = pos - 1
     if start > 0 and normalize(sent.words[start - 1].text) in {"كما", "وكما"}:
         start -= 1
-    return Span(sent.words[start].start, sent.words[pos].end)
+    end = pos
+    if end + 1 < len(sent.words) and sent.words[end + 1].upos == "PRON" and sent.words[end + 1].start == \
+            sent.words[end].end:
+        end += 1  # وصفه, تتهمه: the object pronoun is written as part of the cue
+    return Span(sent.words[start].start, sent.words[end].end)
 
 
 def _agreement(w: Word) -> str | None:
@@ -336,9 +340,9 @@ def _source_for(sent: Sentence, hit: CueHit, ctx: DocContext) -> tuple[Span | No
 
 
 def _make(sent: Sentence, ctx: DocContext, hit: CueHit, content: Span, rule: str, confidence: float,
-          source: Span | None, follows: str | None) -> Proposal | None:
+          source: Span | None, follows: str | None, min_words: int = MIN_QUOTE_WORDS) -> Proposal | None:
     kind, content = classify(ctx, content)
-    if len(ctx.text[content.start:content.end].split()) < MIN_QUOTE_WORDS:
+    if len(ctx.text[content.start:content.end].strip("ـ").split()) < min_words:
         return None
     if source is not None and source.overlap(content):
         source = None
@@ -527,16 +531,25 @@ def verb_preposition(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
 
 def _prep_proposal(sent: Sentence, ctx: DocContext, hit: CueHit, prep: str, with_object: bool) -> Proposal | None:
     follows: str | None
+    cue_end = _cue_group_end(sent, hit.pos, ctx)  # تتهمه: the object pronoun is part of the cue's word
+    fused_object = cue_end > hit.pos + 1 and sent.words[cue_end - 1].upos == "PRON"
     if hit.participle:
         source, follows = _shared_subject(sent, hit.pos, ctx), "sentence"
-        after = hit.pos + 1
+        after = cue_end
     else:
-        found = phrase_after(sent, hit.pos + 1, ctx) if hit.pos + 1 < len(sent.words) else None
+        found = phrase_after(sent, cue_end, ctx) if cue_end < len(sent.words) else None
         source, follows = _source_for(sent, hit, ctx)
-        after = found[1] if found else hit.pos + 1
+        after = found[1] if found else cue_end
         if source is not None and source.end <= hit.word.start:
-            after = hit.pos + 1  # SVO (كانت X قد اتهمت المنتج بـ…): what follows the verb is its object
-    if with_object:
+            after = cue_end  # SVO (كانت X قد اتهمت المنتج بـ…): what follows the verb is its object
+    if with_object and fused_object:
+        # الذي تتهمه أنقرة بأنه وراء …: X is the pronoun on the cue, the content is Y alone
+        limit = min(len(sent.words), after + PREP_REACH)
+        at = next((i for i in range(after, limit) if _prep_start(sent, i, prep) is not None), None)
+        if at is None:
+            return None
+        start = _after_prep(sent, at, prep)
+    elif with_object:
         # اتهم X بـ Y: content is X and Y, after the source and any comma-parenthetical.
         limit = min(len(sent.words), after + 25)
         at = next((i for i in range(after, limit) if _prep_start(sent, i, prep) is not None and i > after), None)
@@ -573,7 +586,25 @@ def _prep_proposal(sent: Sentence, ctx: DocContext, hit: CueHit, prep: str, with
     if hit.cue.lemma == "تحدث" and not ctx.quotes_in(content.start, content.end):
         return None  # تحدث عن without a quoted fragment is topic-only speech
     rule = "participle_prep" if hit.participle else "verb_prep"
-    return _make(sent, ctx, hit, content, rule, hit.cue.confidence * (0.95 if source else 0.85), source, follows)
+    # وصفه البيت الأبيض بـ"السيء": a one-word Y is the whole description when X is the cue's pronoun
+    return _make(sent, ctx, hit, content, rule, hit.cue.confidence * (0.95 if source else 0.85), source, follows,
+                 min_words=1 if with_object and fused_object else MIN_QUOTE_WORDS)
+
+
+def _cue_group_end(sent: Sentence, pos: int, ctx: DocContext) -> int:
+    """Word index after the surface word holding the cue (وصف+ه, تتهم+ه)."""
+    gs = groups(sent, ctx)
+    return next((g.last + 1 for g in gs if g.first <= pos <= g.last), pos + 1)
+
+
+def _after_prep(sent: Sentence, at: int, prep: str) -> int:
+    """Content start after the preposition at word ``at``: بـ"السيء" -> السيء, بأنه -> ه (the pronoun fused
+    to the complementizer belongs to the content)."""
+    start = _prep_start(sent, at, prep)
+    assert start is not None
+    nxt = next((w for w in sent.words[at:at + 3] if w.start >= start), None)
+    comp = _comp_start(nxt) if nxt is not None else None
+    return comp if comp is not None else start
 
 
 def _time_aside(sent: Sentence, comma: int, ctx: DocContext) -> int | None:

@@ -217,6 +217,19 @@ def test_object_after_svo_and_time_aside_start_the_content() -> None:
     assert str(run("acc_object")[0]["content"]).startswith("تكثيف عمليات الرقابة")
 
 
+@pytest.mark.parametrize(
+    ("fixture", "speaker", "cue", "content", "kind"),
+    [
+        ("fused_object", "أنقرة", "تتهمه", "ه وراء محاولة الانقلاب", "indirect"),
+        ("fused_object_quote", "البيت الأبيض", "وصفه", "السيء", "direct"),
+    ],
+)
+def test_object_pronoun_on_the_cue(fixture: str, speaker: str, cue: str, content: str, kind: str) -> None:
+    """الذي تتهمه أنقرة بأنه …: the subject follows the cue and its pronoun; the content is Y alone."""
+    [p] = run(fixture)
+    assert (p["speaker"], p["cue"], p["content"], p["type"]) == (speaker, cue, content, kind)
+
+
 def test_a_bare_definite_mention_is_never_a_registry_alias() -> None:
     """الوزارة means another ministry in the next article: it must not become an alias of this one."""
     shared = registry()
