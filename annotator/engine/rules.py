@@ -28,6 +28,7 @@ MIN_QUOTE_WORDS = 2  # a one-word quote is a name or a scare quote («داعش»
 MIN_DIRECT_WORDS = 3  # a two-word quote mid-sentence is a nickname ("ماردونا السعودية")
 MIN_COLON_WORDS = 5  # قال: <at least a clause>
 SHORT_QUOTE_WORDS = 8  # a quote this short between a cue and its complementizer is a name or a title
+QUOTE_REACH = 24  # words between a cue and its quote (a long title: أستاذ علوم الفلك والفضاء بجامعة …، الاسم:)
 PREP_REACH = 10  # words between the subject and the governing preposition (كل منهما عن …)
 _FUSED_COMP = re.compile(r"^(ب?[أإا]نّ?)(?=\w)")
 _END_PUNCT = ".،,؛;:!؟?"
@@ -404,7 +405,7 @@ def _skip_to_quote(sent: Sentence, pos: int, ctx: DocContext) -> tuple[Quote, Sp
             source = find_source(sent, pos, ctx)
             i = found[1]
     steps = 0
-    while i < len(sent.words) and steps < 16:
+    while i < len(sent.words) and steps < QUOTE_REACH:
         steps += 1
         w = sent.words[i]
         q = next((q for q in ctx.quotes if w.start <= q.open < w.end), None)  # also وموسيفيني"جئت
@@ -417,6 +418,9 @@ def _skip_to_quote(sent: Sentence, pos: int, ctx: DocContext) -> tuple[Quote, Sp
             continue  # لـ"عكاظ": a quoted name, the statement comes after
         skippable = w.upos in {"ADP", "NOUN", "PROPN", "X", "ADV", "ADJ", "PRON", "DET", "NUM"} \
             and w.text not in QUOTE_CHARS and _verb_cue(sent, i, ctx) is None
+        if w.upos == "CCONJ" and i + 1 < len(sent.words):
+            nxt = sent.words[i + 1]
+            skippable = nxt.start == w.end and nxt.upos in {"NOUN", "ADJ", "PROPN"}  # علوم الفلك والفضاء
         if w.text in {":", "،", ","} or skippable:
             i += 1
             continue

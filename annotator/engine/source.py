@@ -185,6 +185,8 @@ def _modifier_pp(gs: list[Group], i: int, first: int, ctx: DocContext) -> bool:
     opener = gs[first].key.removeprefix("ال")
     if _name_follows(gs, i + 1, ctx) or (_title_key(opener, ctx) and _name_after_pp(gs, i + 1, ctx)):
         return True
+    if _title_key(opener, ctx) and bare in ctx.lex.org_nouns:
+        return True  # أستاذ الهندسة بجامعة القاهرة, مدير عام الإدارة بوزارة الزراعة: where the title is held
     if opener not in ctx.lex.org_nouns and opener.removesuffix("ا") not in UNNAMED_HEADS:
         return False
     # للمقاومة, لكرة القدم, بالشركة: a definite phrase; تعهد الصندوق باستثمار …: what was promised
@@ -361,8 +363,9 @@ def _title_conjunct(gs: list[Group], i: int, first: int, ctx: DocContext) -> boo
     nxt = gs[i + 1] if i + 1 < len(gs) else None
     return g.clitic == "و" and len(g.words) == 2 and normalize(g.head.text).startswith("ال") \
         and g.head.upos in {"NOUN", "ADJ"} and _title_key(gs[first].key, ctx) and gs[i - 1].key.startswith("ال") \
-        and nxt is not None and not nxt.is_punct and not _stops(nxt, ctx) and nxt.clitic is None \
-        and (nxt.upos in NAME_UPOS or nxt.key.startswith("ال") or nxt.key in ctx.lex.given_names)
+        and nxt is not None and not nxt.is_punct and not _stops(nxt, ctx) \
+        and (nxt.clitic in {"ب", "ل"} or (nxt.clitic is None and (
+            nxt.upos in NAME_UPOS or nxt.key.startswith("ال") or nxt.key in ctx.lex.given_names)))
 
 
 def _cut_at_object(sent: Sentence, gs: list[Group], cue: Word, first: int, end: int, ctx: DocContext) -> int:
