@@ -325,9 +325,33 @@ def _agree(a: Word, b: Word) -> bool:
     return True
 
 
+_SAYING = re.compile(r"قول(?:ه|ها|هم|هما)?\b")  # نقلت الوكالة عن الوزير قوله: "…"
+RELAY_REACH = 4  # words between the verb's subject and the preposition naming the relayed speaker
+
+
+def _own_source(sent: Sentence, pos: int, ctx: DocContext) -> Span | None:
+    """The cue's source; for a relaying verb (نقلت رويترز عن مسؤول أميركي أن …) the one it relays."""
+    own = find_source(sent, pos, ctx)
+    cue = _verb_cue(sent, pos, ctx)
+    if cue is None or cue.relay is None:
+        return own
+    after = max(own.end if own is not None else 0, sent.words[pos].end)
+    seen = 0
+    for k, w in enumerate(sent.words):
+        if w.start < after:
+            continue
+        if normalize(w.text) == cue.relay and k + 1 < len(sent.words):
+            found = phrase_after(sent, k + 1, ctx, allow_quotes=True)
+            return found[0] if found is not None else own
+        seen += 1
+        if seen > RELAY_REACH or w.text in COMMAS:
+            break
+    return own
+
+
 def _source_for(sent: Sentence, hit: CueHit, ctx: DocContext) -> tuple[Span | None, str | None]:
     """The cue's own source, or a subject it shares with an earlier verb, or none (dropped subject)."""
-    own = find_source(sent, hit.pos, ctx)
+    own = _own_source(sent, hit.pos, ctx)
     if own is not None:
         return own, None
     prev = sent.words[hit.pos - 1] if hit.pos > 0 else None
@@ -402,7 +426,7 @@ def _skip_to_quote(sent: Sentence, pos: int, ctx: DocContext) -> tuple[Quote, Sp
     if i < len(sent.words):
         found = phrase_after(sent, i, ctx)
         if found is not None:
-            source = find_source(sent, pos, ctx)
+            source = _own_source(sent, pos, ctx)
             i = found[1]
     steps = 0
     while i < len(sent.words) and steps < QUOTE_REACH:
@@ -439,6 +463,8 @@ def verb_quote(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
         quote, source = found
         if quote_words(ctx.text, quote.inner) < MIN_QUOTE_WORDS:
             continue
+        if hit.cue.relay and not _SAYING.search(ctx.text[hit.word.end:quote.open]):
+            continue  # نقلت صحيفة "…" عن شبكة "…": quoted names; the words come after قوله
         follows = None
         if hit.participle:
             source, follows = _shared_subject(sent, hit.pos, ctx), "sentence"

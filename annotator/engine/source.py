@@ -180,6 +180,8 @@ def _modifier_pp(gs: list[Group], i: int, first: int, ctx: DocContext) -> bool:
         return False
     head = normalize(g.head.text if len(g.words) == 2 or g.words[1].text != "ال" else g.words[-1].text)
     bare = head.removeprefix("ال")
+    if g.clitic == "ل" and head.startswith("ل") and not head.startswith("ال"):
+        bare = head[1:]  # ل + لشركة: the article's ل merged with the preposition (للشركة)
     if bare in ctx.lex.addressee_nouns or head in ctx.lex.addressee_nouns or g.head.upos not in NP_UPOS:
         return False
     opener = gs[first].key.removeprefix("ال")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from annotator.engine.coref import DocEntities, generic_org_kind
+from annotator.engine.source import UNNAMED_HEADS
 from annotator.lang.ar import Lexicon, lexicon
 from annotator.lang.ar.normalize import name_key, normalize
 
@@ -94,6 +95,9 @@ def name_part(mention: str, lex: Lexicon) -> str | None:
     'مدرب ليفربول' is Liverpool's coach, and has no name.
     """
     words = _mention_words(mention)
+    if words and normalize(words[0]).removesuffix("ا") in UNNAMED_HEADS and not any(
+            normalize(w) in lex.given_names for w in words):
+        return None  # مسؤول أميركي كبير, مصدر مطلع: an unnamed source has no name to find
     name: list[str] = []
     for n, w in enumerate(reversed(words)):
         key = normalize(w)

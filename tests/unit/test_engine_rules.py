@@ -204,6 +204,9 @@ def test_name_with_ibn_is_whole_whatever_the_tags() -> None:
         # two bodies joined by و: the whole phrase, not the last adjective as a family name
         ("joint_orgs", "وزارة الخزانة الأمريكية والحكومة الإماراتية", "أعلنت",
          "وزارة الخزانة الأمريكية والحكومة الإماراتية"),
+        # a relaying verb: the speaker is the one named after عن, an unnamed source keeps its words
+        ("relay_comp", "مسؤول أميركي كبير", "ونقلت", "مسؤول أميركي كبير"),
+        ("relay_quote", "المدير التنفيذي للشركة", "ونقلت", "المدير التنفيذي للشركة"),
         # a long title (و + noun, بجامعة …) then the name after a comma, then the quote
         ("long_title_quote", "سامي بن خالد النجار", "وقال",
          "أستاذ الهندسة والعمارة بجامعة القاهرة، سامي بن خالد النجار"),

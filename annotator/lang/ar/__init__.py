@@ -29,6 +29,7 @@ class VerbCue:
     frames: tuple[str, ...]
     confidence: float
     past_only: bool = False
+    relay: str | None = None  # normalised preposition naming whose words the verb passes on
 
     @property
     def takes_comp(self) -> bool:
@@ -128,8 +129,9 @@ def lexicon() -> Lexicon:
     titles = _load_yaml("titles.yaml")
     lex = Lexicon()
     for lemma, spec in (cues.get("verbs") or {}).items():
+        relay = spec.get("relay")
         cue = VerbCue(lemma, tuple(spec.get("frames", [])), float(spec.get("confidence", 0.8)),
-                      bool(spec.get("past_only", False)))
+                      bool(spec.get("past_only", False)), normalize(relay) if relay else None)
         lex.verbs_by_lemma[normalize(lemma)] = cue
         present = [] if cue.past_only else list(spec.get("present", []))
         for form in _verb_forms(lemma, present):
