@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from annotator.engine.context import DocContext
-from annotator.engine.source import NAME_UPOS, Group, family_word, groups
+from annotator.engine.source import NAME_UPOS, Group, clitic_family_name, family_word, groups
 from annotator.lang.ar import Lexicon
 from annotator.lang.ar.normalize import name_key, normalize
 from annotator.lang.ar.quotes import QUOTE_CHARS
@@ -259,9 +259,9 @@ def _name_runs(gs: list[Group], ctx: DocContext) -> list[tuple[int, int]]:
                 break
         if j - i >= 2 and j < len(gs) and _glue(gs[j - 2]) and (family_word(gs[j], ctx) or _last_name(gs, j, ctx)):
             j += 1  # عبد اللطيف الخراط, ملهم بن محمد هندي: the family name after a glued name
-        elif j > i and j < len(gs) and gs[j - 1].key in ctx.lex.given_names and family_word(gs[j], ctx) \
-                and not _line_break(gs[j - 1], gs[j], ctx):
-            j += 1  # عبدالعزيز زايد الرويلي, محمد العمرة: a family name after a given name
+        elif j > i and j < len(gs) and gs[j - 1].key in ctx.lex.given_names and not _line_break(gs[j - 1], gs[j], ctx) \
+                and (family_word(gs[j], ctx) or clitic_family_name(gs, j, ctx)):
+            j += 1  # عبدالعزيز زايد الرويلي, محمد العمرة, نادين ل+بكي: a family name after a given name
         if j > i:
             runs.append((i, min(j, len(gs))))
             i = j
@@ -453,7 +453,7 @@ def _after_title_phrase(gs: list[Group], k: int, ctx: DocContext) -> int:
 
 
 def _name_like_group(g: Group, ctx: DocContext) -> bool:
-    if g.head.upos == "NOUN" and g.head.feat("Case") == "Acc" and not g.whole:
+    if g.head.upos == "NOUN" and g.head.feat("Case") == "Acc" and not g.whole and g.key not in ctx.lex.given_names:
         return False  # وأكد الوزير تكثيف الرقابة: an accusative noun after a title is the object, not a name
     return not (g.is_punct or (g.clitic is not None and not g.whole) or g.key.startswith("ال")
                 or is_title(g.key, ctx.lex) or g.key in ctx.lex.np_stoppers or g.key in ctx.lex.org_nouns
@@ -464,7 +464,8 @@ def _name_like_group(g: Group, ctx: DocContext) -> bool:
 def _name_end(gs: list[Group], start: int, ctx: DocContext) -> int:
     """Up to three name-like words; the third only when tagged a name (سلفا كير | جولة جديدة)."""
     k = start
-    while k < len(gs) and k - start < 3 and _name_like_group(gs[k], ctx):
+    while k < len(gs) and k - start < 3 and (
+            _name_like_group(gs[k], ctx) or (k > start and clitic_family_name(gs, k, ctx))):
         if k - start == 2 and gs[k].upos not in NAME_UPOS:
             break
         k += 1

@@ -322,6 +322,9 @@ def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: boo
         if i > first and g.key == "في" and _unnamed_in(gs, first, i, ctx):
             i += 1  # مسؤول في النيابة العامة, عضو في البرلمان: an unnamed source and where they serve
             continue
+        if i > first and after_name and clitic_family_name(gs, i, ctx):
+            i += 1  # المخرجة اللبنانية نادين لبكي
+            continue
         if i > first and not after_name and _title_conjunct(gs, i, first, ctx):
             i += 1  # وزير الصناعة والتجارة زياد العذاري
             continue
@@ -338,7 +341,8 @@ def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: boo
         if i > first and g.key in ctx.lex.content_nouns:
             break  # استبعد رئيس الكتلة تعيين نواب …: the verbal noun is the object
         if i > first and not after_name and not g.whole and g.clitic is None and g.upos == "NOUN" \
-                and gs[i - 1].key.startswith("ال") and not g.key.startswith("ال") and g.head.feat("Case") == "Acc":
+                and gs[i - 1].key.startswith("ال") and not g.key.startswith("ال") and g.head.feat("Case") == "Acc" \
+                and g.key not in ctx.lex.given_names:
             break  # وأكد الوزير تكثيف الرقابة: an accusative noun after a definite subject is the object
         after_name = g.upos in NAME_UPOS and not normalize(g.head.text).startswith("ال") \
             and g.key not in ctx.lex.titles  # و+زير tagged as a verb is the title وزير, not a name
@@ -356,6 +360,19 @@ def _unnamed_in(gs: list[Group], first: int, i: int, ctx: DocContext) -> bool:
     return i - first <= 2 and gs[first].key.removesuffix("ا") in UNNAMED_HEADS and nxt is not None \
         and nxt.clitic is None and nxt.key.startswith("ال") and nxt.upos in {"NOUN", "PROPN"} \
         and not _stops(nxt, ctx)
+
+
+def clitic_family_name(gs: list[Group], j: int, ctx: DocContext) -> bool:
+    """نادين ل+بكي: after a given name, a family name the tokenizer split as ل + word (a phrase-final one;
+    not للصحفيين, لرويترز or any known name, which are whom the words were told to)."""
+    if j == 0 or j >= len(gs):
+        return False
+    g, nxt = gs[j], gs[j + 1] if j + 1 < len(gs) else None
+    head = normalize(g.words[-1].text)
+    return gs[j - 1].key in ctx.lex.given_names and g.clitic == "ل" and len(g.words) == 2 \
+        and not head.startswith("ال") and not head.startswith("ل") and head not in ctx.lex.addressee_nouns \
+        and g.words[-1].upos in NAME_UPOS | {"NOUN", "ADJ"} and not ctx.is_known_name(g.words[-1].text) \
+        and (nxt is None or nxt.is_punct or _stops(nxt, ctx))
 
 
 def _title_conjunct(gs: list[Group], i: int, first: int, ctx: DocContext) -> bool:
