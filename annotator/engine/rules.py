@@ -342,11 +342,18 @@ def _own_source(sent: Sentence, pos: int, ctx: DocContext) -> Span | None:
             continue
         if normalize(w.text) == cue.relay and k + 1 < len(sent.words):
             found = phrase_after(sent, k + 1, ctx, allow_quotes=True)
+            if cue.relay_document and (found is None or not _names_document(found[0], ctx)):
+                return None
             return found[0] if found is not None else own
         seen += 1
         if seen > RELAY_REACH or w.text in COMMAS:
             break
-    return own
+    return None if cue.relay_document else own
+
+
+def _names_document(span: Span, ctx: DocContext) -> bool:
+    words = ctx.text[span.start:span.end].split()
+    return bool(words) and normalize(words[0]).removeprefix("ال") in ctx.lex.document_nouns
 
 
 def _source_for(sent: Sentence, hit: CueHit, ctx: DocContext) -> tuple[Span | None, str | None]:
@@ -389,6 +396,8 @@ def verb_complement(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
         relative = hit.pos > 0 and normalize(sent.words[hit.pos - 1].text) in RELATIVES
         content = Span(start, clause_end(sent, start, ctx, parenthetical=relative))
         source, follows = _speaker_of(sent, hit, i, ctx)
+        if hit.cue.relay_document and (source is None or follows is not None):
+            continue  # جاء ذلك خلال …: جاء reports only through a document (جاء في بيان …)
         conf = hit.cue.confidence * (1.0 if source else 0.9)
         p = _make(sent, ctx, hit, content, "participle" if hit.participle else "verb_comp", conf, source, follows)
         if p:

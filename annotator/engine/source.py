@@ -304,6 +304,10 @@ def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: boo
         if g.key == "باسم" or (g.clitic == "ب" and normalize(g.head.text) == "اسم"):
             i += 1  # المتحدث باسم الكرملين
             continue
+        if i > first and g.key == "عن" and gs[i - 1].key in _ISSUED and gs[first].key.removeprefix("ال") \
+                in ctx.lex.document_nouns:
+            i += 1  # بيان صادر عن المجلس: the document and who issued it
+            continue
         if g.text in COMMAS and i > first:
             end = _apposition_end(gs, i, ctx)
             if end is None:
@@ -351,6 +355,7 @@ def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: boo
 
 
 NAME_GLUE = {normalize(w) for w in ("عبد", "أبو", "ابن", "بن", "بنت", "أم")}
+_ISSUED = {normalize(w) for w in ("صادر", "صادرة", "الصادر", "الصادرة")}
 _RELATIVE_TIME = {normalize(w) for w in ("الماضي", "الماضية", "المقبل", "المقبلة", "الحالي", "الحالية", "الجاري")}
 
 
@@ -459,7 +464,7 @@ def phrase_after(
     """The noun phrase starting at the surface word holding ``word_pos``: (span, word index after it)."""
     gs = groups(sent, ctx)
     first = group_index(gs, word_pos)
-    end = np_groups(gs, first, ctx, allow_quotes=allow_quotes)
+    end = _author_end(gs, first, np_groups(gs, first, ctx, allow_quotes=allow_quotes), ctx)
     span = _span(gs, first, end)
     if span is None:
         return None

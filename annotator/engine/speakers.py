@@ -365,7 +365,9 @@ class DocSpeakers:
             org = self._org(mention, at, ents)
             if org is not None:
                 return self.registry.by_key(org), org
-            person = ents.person_with_title(title_words(mention, None), at) or self._title_head(mention, at, ents)
+            generic_org = generic_org_kind(mention, self.lex) is not None  # المجلس is a body, never a person
+            person = None if generic_org else \
+                ents.person_with_title(title_words(mention, None), at) or self._title_head(mention, at, ents)
             if person is not None:
                 canonical = ents.full_name(person) or ents.expand(person)
                 return self.registry.by_key(canonical) or self.registry.by_key(person), canonical
@@ -546,6 +548,9 @@ def _partitive(mention: str) -> bool:
 def _author_of(mention: str, lex: Lexicon) -> str:
     """`تقرير لموقع بلومبرغ` -> `موقع بلومبرغ`: a text of someone's speaks for its author."""
     words = mention.split()
+    if len(words) >= 4 and normalize(words[0]).removeprefix("ال") in lex.document_nouns \
+            and normalize(words[1]).removeprefix("ال") in {"صادر", "صادره"} and normalize(words[2]) == "عن":
+        return " ".join(words[3:])  # بيان صادر عن المجلس -> المجلس
     if len(words) >= 2 and normalize(words[0]) in lex.document_nouns and words[1].startswith("ل") \
             and len(words[1]) > 3:
         rest = words[1][1:]

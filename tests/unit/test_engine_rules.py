@@ -210,6 +210,9 @@ def test_name_with_ibn_is_whole_whatever_the_tags() -> None:
         # a given name tagged as an accusative noun is still a name; a family name split as ل + word too
         ("clitic_family", "نادين لبكي", "وقالت", "المخرجة اللبنانية نادين لبكي"),
         ("clitic_family_split", "نادين لبكي", "وقالت", "لبكي"),
+        # جاء في + a document: the words are the document's author's
+        ("jaa_fi_bayan", "وزارة الصحة", "وجاء", "بيان لوزارة الصحة"),
+        ("jaa_issued", "المجلس", "وجاء", "بيان صادر عن المجلس"),
         # a long title (و + noun, بجامعة …) then the name after a comma, then the quote
         ("long_title_quote", "سامي بن خالد النجار", "وقال",
          "أستاذ الهندسة والعمارة بجامعة القاهرة، سامي بن خالد النجار"),
@@ -245,3 +248,8 @@ def test_a_bare_definite_mention_is_never_a_registry_alias() -> None:
     propose(load_conllu("org_after_clitic"), shared)
     assert shared.by_key("وزارة الدفاع") is not None
     assert shared.by_key("الوزارة") is None
+
+
+def test_jaa_without_a_document_is_not_a_report() -> None:
+    """جاء ذلك خلال زيارة …: جاء reports only through a text someone issued."""
+    assert not [p for p in run("jaa_event") if p["cue"] in {"جاء", "وجاء"}]

@@ -30,6 +30,7 @@ class VerbCue:
     confidence: float
     past_only: bool = False
     relay: str | None = None  # normalised preposition naming whose words the verb passes on
+    relay_document: bool = False  # the relayed phrase must open with a document noun (جاء في بيان)
 
     @property
     def takes_comp(self) -> bool:
@@ -131,7 +132,8 @@ def lexicon() -> Lexicon:
     for lemma, spec in (cues.get("verbs") or {}).items():
         relay = spec.get("relay")
         cue = VerbCue(lemma, tuple(spec.get("frames", [])), float(spec.get("confidence", 0.8)),
-                      bool(spec.get("past_only", False)), normalize(relay) if relay else None)
+                      bool(spec.get("past_only", False)), normalize(relay) if relay else None,
+                      bool(spec.get("relay_document", False)))
         lex.verbs_by_lemma[normalize(lemma)] = cue
         present = [] if cue.past_only else list(spec.get("present", []))
         for form in _verb_forms(lemma, present):
