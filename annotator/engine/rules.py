@@ -178,8 +178,8 @@ def _is_tag_start(sent: Sentence, i: int, ctx: DocContext) -> bool:
     tag = _nominal_at(sent, i, ctx)
     if tag is not None:
         return tag[1]
-    if key in {"و", "ف"} and i + 1 < len(sent.words):
-        return _verb_cue(sent, i + 1, ctx) is not None
+    if key in {"و", "ف", "كما", "وكما"} and i + 1 < len(sent.words):
+        return _verb_cue(sent, i + 1, ctx) is not None  # …، وقال / …، كما ندّدوا: a second report
     return key in {"وذلك"}
 
 
@@ -551,8 +551,8 @@ def _prep_start(sent: Sentence, i: int, prep: str) -> int | None:
     key = normalize(w.text)
     if key == prep:
         return w.end
-    if len(prep) == 1 and key.startswith(prep) and len(key) > 3:
-        return w.start + 1
+    if len(prep) == 1 and key.startswith(prep) and (len(key) > 3 or key == prep + "ما"):
+        return w.start + 1  # بالتعامل, بما سماه
     return None
 
 

@@ -74,7 +74,8 @@ def name_first(mention: str, lex: Lexicon) -> str:
     if not comma:
         head, comma, _ = mention.partition(",")
     head = head.strip()
-    if comma and head and name_part(head, lex) == clean_mention(head) and len(head.split()) >= 2:
+    if comma and head and name_part(head, lex) == clean_mention(head) and len(head.split()) >= 2 \
+            and normalize(clean_mention(head)) not in lex.titles:  # رجل الدين، مقتدى الصدر: a title first
         return head
     words = mention.split()
     for k in range(2, len(words)):  # عبد المجيد بن عمارة مدير المدرسة: the same with no comma

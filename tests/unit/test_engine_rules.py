@@ -253,3 +253,17 @@ def test_a_bare_definite_mention_is_never_a_registry_alias() -> None:
 def test_jaa_without_a_document_is_not_a_report() -> None:
     """جاء ذلك خلال زيارة …: جاء reports only through a text someone issued."""
     assert not [p for p in run("jaa_event") if p["cue"] in {"جاء", "وجاء"}]
+
+
+def test_a_second_report_after_kama_is_its_own_attribution() -> None:
+    """…، كما ندّدوا بـ …: the first content ends at the comma; the second verb shares the subject."""
+    got = [(p["cue"], p["speaker"], p["content"]) for p in run("kama_naddada")]
+    assert got == [("وعبّر", "المشاركون", "مساندتهم للمعتصمين"),
+                   ("كما ندّدوا", "المشاركون", "التعامل الأمني مع المحتجين")]
+
+
+def test_bima_sammahu_after_a_title_and_name_apposition() -> None:
+    """وندد رجل الدين، مقتدى الصدر، بما سماه "…": بما opens the content; the name after the title speaks."""
+    [p] = run("bima_sammahu")
+    assert (p["speaker"], p["type"]) == ("مقتدى الصدر", "mixed")
+    assert str(p["content"]).startswith("ما سماه")
