@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/quantize.py --n 50 [--corpus FILE] [--skip 200] [--repeat 2]
     .venv/bin/python benchmarks/quantize.py --compare off.db on.db   # stored parses of two runs
+    .venv/bin/python benchmarks/quantize.py --run-cpu --n 150 [--corpus FILE]   # CPU s of the run's parsing
 
 Loads the pipeline once (one PyTorch thread, the batch sizes `annotator run` uses), tokenizes N
 articles, then times each processor on the same input in float32 and in int8, and compares:
@@ -86,6 +87,32 @@ def compare_databases(a: Path, b: Path) -> dict[str, Any]:
             "documents_with_any_change": len(docs_changed)}
 
 
+def run_cpu(texts: list[str], repeat: int) -> dict[str, Any]:
+    """CPU seconds of what a worker of `annotator run` does (pre-filter, parse, tag; batches of 16 articles),
+    float32 and int8 parser alternately, one thread: CPU time moves less than wall time on a shared machine."""
+    from annotator.nlp.chunked import ChunkedParser, InProcess
+    from annotator.nlp.models import resolve_models
+    from annotator.nlp.stanza_pipeline import DEFAULT_QUANTIZE, FAST_BATCH_SIZES, StanzaParser
+
+    parsers = {"fp32": StanzaParser(resolve_models(None), use_gpu=False, batch_sizes=FAST_BATCH_SIZES),
+               "int8": StanzaParser(resolve_models(None), use_gpu=False, batch_sizes=FAST_BATCH_SIZES,
+                                    quantize=DEFAULT_QUANTIZE)}
+    n_words = sum(len(t.split()) for t in texts)
+    out: dict[str, Any] = {"articles": len(texts), "words": n_words}
+    for name in ("fp32", "int8") * repeat:
+        chunked = ChunkedParser(InProcess(parsers[name]), mode="filter")  # a fresh unit cache each time
+        load0, cpu0, t0 = os.getloadavg()[0], time.process_time(), time.perf_counter()
+        for i in range(0, len(texts), 16):
+            chunked.parse_many(texts[i:i + 16])
+        cpu, wall = time.process_time() - cpu0, time.perf_counter() - t0
+        out.setdefault(name, []).append({"cpu_s": round(cpu, 2), "wall_s": round(wall, 2),
+                                         "words_per_cpu_s": round(n_words / cpu, 1),
+                                         "load": [round(load0, 2), round(os.getloadavg()[0], 2)]})
+    best = {k: min(r["cpu_s"] for r in out[k]) for k in ("fp32", "int8")}
+    out["cpu_speedup"] = round(best["fp32"] / best["int8"], 3)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--compare", nargs=2, type=Path, metavar=("A.db", "B.db"),
@@ -94,6 +121,7 @@ def main() -> None:
     ap.add_argument("--skip", type=int, default=200, help="articles skipped at the start of the corpus")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--run-cpu", action="store_true", help="CPU time of a run's parsing, float32 against int8")
     args = ap.parse_args()
     if args.compare:
         print(json.dumps(compare_databases(*args.compare), indent=1))
@@ -104,6 +132,11 @@ def main() -> None:
     from annotator.nlp.models import resolve_models
     from annotator.nlp.stanza_pipeline import FAST_BATCH_SIZES, StanzaParser, quantize_pipeline
 
+    if args.run_cpu:
+        with gzip.open(args.corpus, "rt", encoding="utf-8") as f:
+            texts = [json.loads(line)["text"] for line in itertools.islice(f, args.skip, args.skip + args.n)]
+        print(json.dumps(run_cpu(texts, args.repeat), indent=1))
+        return
     load0 = os.getloadavg()[0]
     fp = StanzaParser(resolve_models(None), use_gpu=False, batch_sizes=FAST_BATCH_SIZES)
     q8 = StanzaParser(resolve_models(None), use_gpu=False, batch_sizes=FAST_BATCH_SIZES)
