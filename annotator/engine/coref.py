@@ -117,7 +117,8 @@ class DocEntities:
             return False
         if key[:1] == "و" and key not in self.lex.whole_words:
             return False  # ومشار: a conjunction left attached
-        if key in self.lex.titles or key in self.lex.np_stoppers or key in self.lex.org_nouns \
+        if key in self.lex.titles or "ال" + key in self.lex.titles or key in self.lex.np_stoppers \
+                or key in self.lex.org_nouns \
                 or key in self.lex.content_nouns or key in NAME_GLUE or self.lex.verb(g.text) is not None:
             return False
         return g.upos in NAME_UPOS | {"NOUN"} and not any(ch.isdigit() for ch in key)
@@ -235,6 +236,13 @@ def _last_name(gs: list[Group], j: int, ctx: DocContext) -> bool:
         and g.upos in {"NOUN", "ADJ", "PROPN", "X"} and (nxt is None or nxt.is_punct)
 
 
+def _given_then_family(gs: list[Group], j: int, ctx: DocContext) -> bool:
+    """منى المذبوح: a listed given name (whatever its tag) right before a family name with the article."""
+    return gs[j].key in ctx.lex.given_names and gs[j].text != "على" and gs[j].clitic is None and j + 1 < len(gs) \
+        and not _line_break(gs[j], gs[j + 1], ctx) \
+        and (family_word(gs[j + 1], ctx) or clitic_family_name(gs, j + 1, ctx))
+
+
 def _before_ibn(gs: list[Group], j: int) -> bool:
     """ملهم بن محمد: the word before بن/بنت is a given name, whatever its tag (or its split: مل+هم)."""
     g = gs[j]
@@ -251,7 +259,7 @@ def _name_runs(gs: list[Group], ctx: DocContext) -> list[tuple[int, int]]:
         while j < len(gs) and j - i < MAX_NAME_WORDS:
             if j > i and _line_break(gs[j - 1], gs[j], ctx):
                 break  # a caption line and the next line are not one name (رويترز / كيم جونغ أون)
-            if _is_name(gs[j], ctx) or _before_ibn(gs, j):
+            if _is_name(gs[j], ctx) or _before_ibn(gs, j) or _given_then_family(gs, j, ctx):
                 j += 1
             elif _glue(gs[j]) and j + 1 < len(gs) and not gs[j + 1].is_punct:
                 j += 2  # عبد + اللطيف: the word after the glue is part of the name, whatever its tag

@@ -374,7 +374,7 @@ def clitic_family_name(gs: list[Group], j: int, ctx: DocContext) -> bool:
         return False
     g, nxt = gs[j], gs[j + 1] if j + 1 < len(gs) else None
     head = normalize(g.words[-1].text)
-    return gs[j - 1].key in ctx.lex.given_names and g.clitic == "ل" and len(g.words) == 2 \
+    return gs[j - 1].key in ctx.lex.given_names and gs[j - 1].text != "على" and g.clitic == "ل" and len(g.words) == 2 \
         and not head.startswith("ال") and not head.startswith("ل") and head not in ctx.lex.addressee_nouns \
         and g.words[-1].upos in NAME_UPOS | {"NOUN", "ADJ"} and not ctx.is_known_name(g.words[-1].text) \
         and (nxt is None or nxt.is_punct or _stops(nxt, ctx))

@@ -116,7 +116,8 @@ def name_part(mention: str, lex: Lexicon) -> str | None:
             break  # المخرجة البالغة 44 عاما: an age, not a name
         name.insert(0, w)
     starts = [j for j in range(1, len(name)) if _name_start(name[j], lex) and not _name_start(name[j - 1], lex)
-              and normalize(name[j - 1]) not in _GLUE]
+              and normalize(name[j - 1]) not in _GLUE
+              and (j + 1 < len(name) or normalize(name[j]) not in _OPENING_GLUE)]  # جوهرة أف أم: FM, not أم
     if starts:
         name = name[starts[0]:]  # محافظ عدن نايف البكري: the name starts at the given name, not at عدن
     if not name or (len(name) == len(words) and len(words) > 4):
@@ -140,7 +141,7 @@ def _bare_definite(mention: str) -> bool:
 
 def _name_start(word: str, lex: Lexicon) -> bool:
     key = normalize(word)
-    return key in lex.given_names or key in _OPENING_GLUE
+    return (key in lex.given_names and word != "على") or key in _OPENING_GLUE
 
 
 def _family_name(words: list[str], lex: Lexicon) -> bool:
