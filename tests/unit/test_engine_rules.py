@@ -213,6 +213,8 @@ def test_name_with_ibn_is_whole_whatever_the_tags() -> None:
         # جاء في + a document: the words are the document's author's
         ("jaa_fi_bayan", "وزارة الصحة", "وجاء", "بيان لوزارة الصحة"),
         ("jaa_issued", "المجلس", "وجاء", "بيان صادر عن المجلس"),
+        # a family name alone takes the full name the article gave before (given name + family name)
+        ("given_family_coref", "منى الحسيني", "اتهمت", "الحسيني"),
         # a long title (و + noun, بجامعة …) then the name after a comma, then the quote
         ("long_title_quote", "سامي بن خالد النجار", "وقال",
          "أستاذ الهندسة والعمارة بجامعة القاهرة، سامي بن خالد النجار"),
