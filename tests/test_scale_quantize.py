@@ -1,4 +1,5 @@
-"""int8 dynamic quantization (--quantize, ANNOTATOR_QUANTIZE): option parsing, CPU only, module types replaced."""
+"""int8 dynamic quantization (on by default on the CPU; --no-quantize, ANNOTATOR_QUANTIZE=0): option parsing,
+CPU only, module types replaced, a failure falls back to the float32 parser."""
 
 from __future__ import annotations
 
@@ -23,11 +24,13 @@ from annotator.services.parsing import ParsingSetup
 ])
 def test_every_parsing_command_takes_quantize(argv: list[str]) -> None:
     assert build_parser().parse_args([*argv, "--quantize"]).quantize is True
-    assert build_parser().parse_args(argv).quantize is False  # off by default
+    assert build_parser().parse_args([*argv, "--no-quantize"]).quantize is False
+    assert build_parser().parse_args(argv).quantize is None  # not given: the environment, else the CPU default
 
 
 @pytest.mark.parametrize(("value", "expected"), [
-    ("", ()), ("0", ()), ("off", ()), ("1", DEFAULT_QUANTIZE), ("yes", DEFAULT_QUANTIZE), ("true", DEFAULT_QUANTIZE),
+    ("", DEFAULT_QUANTIZE), ("  ", DEFAULT_QUANTIZE), ("0", ()), ("off", ()), ("no", ()),
+    ("1", DEFAULT_QUANTIZE), ("yes", DEFAULT_QUANTIZE), ("true", DEFAULT_QUANTIZE),
     ("depparse", ("depparse",)), ("depparse,pos", ("depparse", "pos")), (" pos , pos ", ("pos",)),
 ])
 def test_environment_values(value: str, expected: tuple[str, ...]) -> None:
@@ -39,8 +42,13 @@ def test_environment_names_an_unknown_processor() -> None:
         quantize_from_env("depparse,lemma")
 
 
+def test_unset_environment_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(QUANTIZE_ENV, raising=False)
+    assert quantize_from_env() == DEFAULT_QUANTIZE == ("depparse",)
+
+
 def _args(**kw: Any) -> argparse.Namespace:
-    base = {"models": None, "workers": 2, "parse": "filter", "cpu": False, "quantize": False}
+    base = {"models": None, "workers": 2, "parse": "filter", "cpu": False, "quantize": None}
     return argparse.Namespace(**{**base, **kw})
 
 
@@ -56,13 +64,19 @@ def no_model_needed(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("no_model_needed")
 def test_setup_carries_the_option_to_each_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(stanza_pipeline, "cuda_available", lambda: False)
-    setup = ParsingSetup.from_args(_args(quantize=True))
+    setup = ParsingSetup.from_args(_args())  # the default on the CPU
     assert setup.quantize == DEFAULT_QUANTIZE
     assert setup.spec().quantize == DEFAULT_QUANTIZE
     assert "int8 depparse" in setup.describe()
+    assert ParsingSetup.from_args(_args(quantize=True)).quantize == DEFAULT_QUANTIZE
+    off = ParsingSetup.from_args(_args(quantize=False))
+    assert off.quantize == () and off.spec().quantize == () and "int8" not in off.describe()
+    monkeypatch.setenv(QUANTIZE_ENV, "0")
     assert ParsingSetup.from_args(_args()).quantize == ()
+    assert ParsingSetup.from_args(_args(quantize=True)).quantize == DEFAULT_QUANTIZE  # the option beats the env
     monkeypatch.setenv(QUANTIZE_ENV, "1")
     assert ParsingSetup.from_args(_args()).quantize == DEFAULT_QUANTIZE
+    assert ParsingSetup.from_args(_args(quantize=False)).quantize == ()
     monkeypatch.setenv(QUANTIZE_ENV, "depparse,pos")
     assert ParsingSetup.from_args(_args()).spec().quantize == ("depparse", "pos")
 
@@ -70,10 +84,18 @@ def test_setup_carries_the_option_to_each_worker(monkeypatch: pytest.MonkeyPatch
 @pytest.mark.usefixtures("no_model_needed")
 def test_ignored_with_a_gpu(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(stanza_pipeline, "cuda_available", lambda: True)
-    setup = ParsingSetup.from_args(_args(quantize=True))
+    default = ParsingSetup.from_args(_args())  # the CPU default is silently not applied on a GPU
+    assert default.use_gpu and default.quantize == () and default.spec().quantize == ()
+    assert capsys.readouterr().err == ""
+    setup = ParsingSetup.from_args(_args(quantize=True))  # asked for: said so
     assert setup.use_gpu and setup.quantize == () and setup.spec().quantize == ()
     assert "CPU only" in capsys.readouterr().err
-    # --cpu: no GPU, so quantized
+    monkeypatch.setenv(QUANTIZE_ENV, "1")
+    assert ParsingSetup.from_args(_args()).quantize == ()
+    assert "CPU only" in capsys.readouterr().err
+    monkeypatch.delenv(QUANTIZE_ENV)
+    # --cpu: no GPU, so quantized, by default or when asked
+    assert ParsingSetup.from_args(_args(cpu=True)).quantize == DEFAULT_QUANTIZE
     assert ParsingSetup.from_args(_args(quantize=True, cpu=True)).quantize == DEFAULT_QUANTIZE
     # a spec built by hand for the GPU does not quantize either
     built: dict[str, Any] = {}
@@ -118,6 +140,42 @@ def test_lstm_and_linear_layers_become_int8() -> None:
     assert isinstance(pipeline.processors["pos"]._trainer.model.lstm, torch.nn.LSTM)  # not asked for
     with pytest.raises(ModelError, match="lemma"):
         quantize_pipeline(pipeline, ["lemma"])
+
+
+def test_a_failed_quantization_keeps_the_float_model(monkeypatch: pytest.MonkeyPatch,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    import torch.ao.quantization
+
+    def broken(*_: Any, **__: Any) -> Any:
+        raise RuntimeError("no int8 kernels here")
+
+    monkeypatch.setattr(torch.ao.quantization, "quantize_dynamic", broken)
+    model = TinyModel()
+    pipeline = _pipeline(depparse=model)
+    with caplog.at_level("WARNING"):
+        assert quantize_pipeline(pipeline, ["depparse"]) == []
+    assert pipeline.processors["depparse"]._trainer.model is model
+    assert isinstance(model.lstm, torch.nn.LSTM) and type(model.out) is torch.nn.Linear  # untouched
+    warned = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warned) == 1 and "float32" in warned[0].getMessage() and "no int8 kernels" in warned[0].getMessage()
+
+
+def test_the_parser_is_built_when_quantization_fails(monkeypatch: pytest.MonkeyPatch,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    import stanza
+
+    pipeline = _pipeline(depparse=TinyModel())
+    monkeypatch.setattr(stanza, "Pipeline", lambda **_: pipeline)
+
+    def broken(*_: Any) -> list[str]:
+        raise ImportError("torch.ao is gone")
+
+    monkeypatch.setattr(stanza_pipeline, "quantize_pipeline", broken)
+    spec = SimpleNamespace(directory=Path("/models"), kind="official")
+    with caplog.at_level("WARNING"):
+        parser = stanza_pipeline.StanzaParser(spec, use_gpu=False, quantize=DEFAULT_QUANTIZE)  # type: ignore[arg-type]
+    assert parser.quantized == [] and parser.pipeline is pipeline
+    assert [r.levelname for r in caplog.records] == ["WARNING"] and "float32" in caplog.records[0].getMessage()
 
 
 def test_a_model_off_the_cpu_is_left_alone() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from annotator.cli import add_json_flag, add_models_flag, subcommand
 from annotator.commands._common import print_json
+from annotator.commands.propose import add_quantize_flag
 from annotator.db import open_database
 from annotator.errors import ExitCode, InputError
 from annotator.nlp.chunked import MODES
@@ -24,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         annotator bench --n 100
         annotator bench --n 300 --corpus ../shared/corpus/news/ant_jawharafm_v1.1.jsonl.gz --json
         annotator bench --n 100 --workers 1 --parse all --no-plain
-        annotator bench --n 60 --quantize      the run with an int8 parser, against the plain pipeline
+        annotator bench --n 60 --no-quantize   the run with the float32 parser (int8 is the CPU default)
     """)
     p.add_argument("--n", type=int, default=100, help="articles to use (default 100)")
     p.add_argument("--corpus", type=Path, default=None,
@@ -36,10 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-plain", action="store_true", help="skip the plain pipeline (and the agreement measure)")
     p.add_argument("--target-db", metavar="URL", help="database to run into (default: a new temporary SQLite file)")
     p.add_argument("--cpu", action="store_true", help="do not use a GPU even when one is there")
-    p.add_argument("--quantize", action="store_true",
-                   help="int8 dynamic quantization of the dependency parser in the run, not in the plain pipeline "
-                        "(CPU only; see docs/scale.md); "
-                        "also ANNOTATOR_QUANTIZE=1. Ignored with a GPU")
+    add_quantize_flag(p, " in the run (never in the plain pipeline)")
     add_json_flag(p)
     p.set_defaults(func=run)
 

@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             --corpus ../shared/corpus/news/ant_multisource_v2.1.jsonl.gz   ingest and propose what is missing
         annotator evaluate --gold gold.jsonl --pred exported.jsonl --json
         annotator evaluate --gold gold.jsonl --errors 20                show missed and spurious items
-        annotator --db /tmp/q.db evaluate --gold benchmarks/gold/dev.jsonl --corpus FILE --quantize
+        annotator --db /tmp/q.db evaluate --gold benchmarks/gold/dev.jsonl --corpus FILE --no-quantize   float32
     """)
     p.add_argument("--gold", required=True, metavar="FILE", help="gold attributions (export JSONL schema)")
     p.add_argument("--pred", metavar="FILE", help="predictions as JSONL instead of the database")

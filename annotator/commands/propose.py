@@ -15,6 +15,14 @@ from annotator.services.parsing import ParsingSetup
 from annotator.services.propose import ProposeStats, pending_ids, propose_documents, repropose_stored
 
 
+def add_quantize_flag(p: argparse.ArgumentParser, what: str = "") -> None:
+    p.add_argument("--quantize", action=argparse.BooleanOptionalAction, default=None,
+                   help=f"int8 dynamic quantization of the dependency parser{what}: on by default on the CPU "
+                        "(same F1 on the gold sets, about 10%% less CPU; see docs/scale.md); --no-quantize or "
+                        "ANNOTATOR_QUANTIZE=0 for the float32 parser. Never with a GPU. If quantizing fails, "
+                        "the run goes on with the float32 parser")
+
+
 def add_propose_options(p: argparse.ArgumentParser) -> None:
     add_models_flag(p)
     p.add_argument("--batch-size", type=int, default=16, help="documents per parsing batch (default 16)")
@@ -24,9 +32,7 @@ def add_propose_options(p: argparse.ArgumentParser) -> None:
                    help="filter: parse only the sentences that can hold an attribution (default; see docs/scale.md); "
                         "all: parse every sentence")
     p.add_argument("--cpu", action="store_true", help="do not use a GPU even when one is there")
-    p.add_argument("--quantize", action="store_true",
-                   help="int8 dynamic quantization of the dependency parser on the CPU (faster; see docs/scale.md); "
-                        "also ANNOTATOR_QUANTIZE=1. Ignored with a GPU")
+    add_quantize_flag(p)
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -37,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         annotator propose --redo                parse everything again (reviewed attributions are kept)
         annotator propose --rules-only          rerun the rules on stored parses, no parsing
         annotator propose --workers 2 --parse all
-        annotator propose --quantize            int8 parser on the CPU (faster, see docs/scale.md)
+        annotator propose --no-quantize         the float32 parser (the int8 one is the CPU default)
     """)
     add_propose_options(p)
     p.add_argument("--redo", action="store_true", help="parse and propose again for every document")

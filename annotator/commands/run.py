@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         annotator run ../shared/corpus/seeds
         annotator --db news.db run ../shared/corpus/news/ant_multisource_v2.1.jsonl.gz
         annotator run folder/ --models ~/stanza_resources --json
-        annotator --db news.db run corpus.jsonl.gz --quantize    int8 parser on the CPU (faster)
+        annotator --db news.db run corpus.jsonl.gz --no-quantize    the float32 parser (int8 is the CPU default)
     """)
     add_input_options(p)
     add_propose_options(p)

@@ -35,8 +35,14 @@ class ParsingSetup:
 
     @classmethod
     def from_args(cls, args: Any) -> ParsingSetup:
-        """From the command line options (--models, --workers, --parse, --cpu, --quantize) and the environment."""
-        from annotator.nlp.stanza_pipeline import DEFAULT_QUANTIZE, FAST_BATCH_SIZES, cuda_available, quantize_from_env
+        """From the command line options (--models, --workers, --parse, --cpu, --[no-]quantize) and the environment."""
+        from annotator.nlp.stanza_pipeline import (
+            DEFAULT_QUANTIZE,
+            FAST_BATCH_SIZES,
+            QUANTIZE_ENV,
+            cuda_available,
+            quantize_from_env,
+        )
 
         test_parser = os.environ.get(TEST_PARSER_ENV) or None
         models = None
@@ -48,10 +54,19 @@ class ParsingSetup:
         workers = getattr(args, "workers", None)
         if workers is None:
             workers = 1 if use_gpu else default_workers()  # one GPU: one process feeds it
-        quantize = DEFAULT_QUANTIZE if getattr(args, "quantize", False) else quantize_from_env()
-        if quantize and use_gpu:
-            print("annotator: --quantize is for the CPU only; ignored with the GPU (add --cpu to quantize)",
-                  file=sys.stderr)
+        # On the CPU the parser is int8 by default; --quantize / --no-quantize beat $ANNOTATOR_QUANTIZE.
+        option = getattr(args, "quantize", None)
+        if option is None:
+            quantize = quantize_from_env()
+            asked = bool(quantize) and bool(os.environ.get(QUANTIZE_ENV, "").strip())
+        else:
+            quantize, asked = (DEFAULT_QUANTIZE if option else ()), bool(option)
+        if test_parser is not None:  # nothing to quantize
+            quantize = ()
+        if quantize and use_gpu:  # never on a GPU; say so only when it was asked for
+            if asked:
+                print("annotator: --quantize is for the CPU only; ignored with the GPU (add --cpu to quantize)",
+                      file=sys.stderr)
             quantize = ()
         return cls(workers=max(0, workers), mode=getattr(args, "parse", "filter"), models=models, use_gpu=use_gpu,
                    batch_sizes=dict(GPU_BATCH_SIZES if use_gpu else FAST_BATCH_SIZES), test_parser=test_parser,
