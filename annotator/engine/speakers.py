@@ -413,11 +413,10 @@ class DocSpeakers:
 
     def _last_institution(self) -> SpeakerEntry | None:
         """The most recent speaker that is an organisation or a named non-person (a state, a company)."""
-        generic = {id(e) for e in self.generic.values()}
         for entry in reversed(self.seen):
             if entry.kind in {"organization", "media", "state"} or (
-                    entry.kind == "unknown" and id(entry) not in generic and not generic_name(entry.name, self.lex)):
-                return entry
+                    entry.kind == "unknown" and not _bare_definite(entry.name) and not _partitive(entry.name)):
+                return entry  # الخطوط الجوية الإثيوبية, not الشركة itself
         return None
 
     def _unnamed(self, mention: str) -> SpeakerEntry | None:

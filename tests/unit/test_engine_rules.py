@@ -215,6 +215,8 @@ def test_name_with_ibn_is_whole_whatever_the_tags() -> None:
         ("jaa_issued", "المجلس", "وجاء", "بيان صادر عن المجلس"),
         # a family name alone takes the full name the article gave before (given name + family name)
         ("given_family_coref", "منى الحسيني", "اتهمت", "الحسيني"),
+        # الشركة with no شركة named in the article: the body quoted just before
+        ("last_institution", "الخطوط الجوية الإثيوبية", "وأشارت", "الشركة"),
         # a long title (و + noun, بجامعة …) then the name after a comma, then the quote
         ("long_title_quote", "سامي بن خالد النجار", "وقال",
          "أستاذ الهندسة والعمارة بجامعة القاهرة، سامي بن خالد النجار"),
