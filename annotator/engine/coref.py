@@ -128,9 +128,16 @@ class DocEntities:
         keys = tuple(name_key(w) for w in name.split())
         best: Name | None = None
         for n in self.names:
-            if len(n.keys) > len(keys) and _holds(n.keys, keys) and (best is None or len(n.keys) > len(best.keys)):
+            if len(n.keys) > len(keys) and _holds(n.keys, keys) and (best is None or len(n.keys) > len(best.keys)) \
+                    and not self._clitic_before(n.keys, keys):
                 best = n
         return best.text if best else None
+
+    def _clitic_before(self, full: tuple[str, ...], keys: tuple[str, ...]) -> bool:
+        """بغزو روسيا: one word more, before the name, that is a preposition glued to a noun."""
+        first = full[0]
+        return self.lex is not None and full[1:] == keys and first[:1] in {"ب", "ل", "ك"} \
+            and first not in self.lex.whole_words and first not in self.lex.given_names
 
     def name_in(self, mention: str, lex: Lexicon) -> str | None:
         """The longest article name inside a mention (الناشطة أميرة عبد اللطيف -> أميرة عبد اللطيف), unless
