@@ -144,6 +144,7 @@ class StanzaParser:
         self.spec = spec
         self.batch_sizes = dict(batch_sizes or {})
         self.quantized: list[str] = []
+        self.fast_tree = False
         try:
             import stanza
         except ImportError as exc:  # pragma: no cover - stanza is a hard dependency
@@ -157,6 +158,9 @@ class StanzaParser:
                                             **{f"{p}_batch_size": n for p, n in self.batch_sizes.items()})
         except Exception as exc:  # stanza raises many kinds; the user needs one line
             raise ModelError(f"cannot load Stanza models from {spec.directory}: {exc}") from exc
+        from annotator.nlp import fast_tree
+
+        self.fast_tree = fast_tree.install()  # compiled tree decoding when the `fast` extra is installed
         if quantize and not use_gpu:  # never on a GPU: int8 dynamic kernels are CPU kernels
             try:
                 self.quantized = quantize_pipeline(self.pipeline, quantize)

@@ -48,7 +48,8 @@ class ParserSpec:
         parser = StanzaParser(spec, use_gpu=self.use_gpu, batch_sizes=self.batch_sizes,
                               quantize=() if self.use_gpu else self.quantize)
         int8 = f", int8 {'+'.join(parser.quantized)}" if parser.quantized else ""
-        parser.name = f"stanza {spec.kind} {spec.directory}{int8}"  # type: ignore[attr-defined]
+        trees = ", compiled trees" if getattr(parser, "fast_tree", False) else ""
+        parser.name = f"stanza {spec.kind} {spec.directory}{int8}{trees}"  # type: ignore[attr-defined]
         return parser
 
 
