@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from annotator.engine.context import DocContext
 from annotator.engine.proposal import Proposal, Span
 from annotator.engine.quotes import Quote, quote_words
-from annotator.engine.source import RELATIVES, find_source, groups, phrase_after, source_after, source_before
+from annotator.engine.source import (
+    RELATIVES,
+    UNNAMED_HEADS,
+    find_source,
+    groups,
+    phrase_after,
+    source_after,
+    source_before,
+)
 from annotator.lang.ar import COMPLEMENTIZERS, VerbCue
 from annotator.lang.ar.normalize import normalize
 from annotator.lang.ar.quotes import QUOTE_CHARS
@@ -727,7 +735,8 @@ def channel_tag(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
     lead = 1 if words and normalize(words[0].text) in {"و", "ف"} and _nominal_at(sent, 0, ctx) is None else 0
     for i in range(len(words)):
         at_start = i == lead or i == 0
-        if not at_start and words[i - 1].text not in COMMAS:
+        after_comma = at_start or words[i - 1].text in COMMAS
+        if not after_comma and i < 3:
             continue
         tag = _nominal_at(sent, i, ctx)
         if tag is None or not tag[1]:
@@ -735,6 +744,8 @@ def channel_tag(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
         found = _channel_source(sent, i + tag[0], ctx)
         if found is None:
             continue
+        if not after_comma and not _closing_speaker_tag(sent, found[1], ctx):
+            continue  # تم ذلك وفق القانون: only a speaker closing the sentence (… وفق مصدر أمني.) is a tag
         cue_end_word, source = found
         cue = Span(words[i].start, words[max(i, cue_end_word - 1)].end)
         if at_start:
@@ -753,6 +764,21 @@ def channel_tag(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
         yield Proposal(kind, content, cue, source, f"channel.{kind}", 0.6, sent.index,
                        cue_lemma=normalize(words[i].text).removeprefix("و"))
         return
+
+
+def _closing_speaker_tag(sent: Sentence, source: Span, ctx: DocContext) -> bool:
+    """A tag with no comma before it (… وفق مصدر أمني.): its phrase ends the sentence and names a speaker
+    (an unnamed source, a title, an organisation or media noun, or a name), not a rule or a plan."""
+    if ctx.text[source.end:sent.end].strip(" .،,") or "\n" in ctx.text[sent.start:sent.end]:
+        return False
+    words = ctx.text[source.start:source.end].split()
+    head = normalize(words[0].strip("\"«“")) if words else ""
+    bare = head.removeprefix("ال")
+    if bare.removesuffix("ا") in UNNAMED_HEADS or bare in ctx.lex.org_nouns or bare in ctx.lex.generic_org_nouns \
+            or head in ctx.lex.titles or "ال" + head in ctx.lex.titles:
+        return True
+    first = next((w for w in sent.words if w.start >= source.start), None)
+    return first is not None and first.upos == "PROPN" and not head.startswith("ال")
 
 
 def _content_after_tag(sent: Sentence, source: Span, ctx: DocContext) -> Span | None:

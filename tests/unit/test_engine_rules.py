@@ -271,3 +271,11 @@ def test_bima_sammahu_after_a_title_and_name_apposition() -> None:
     [p] = run("bima_sammahu")
     assert (p["speaker"], p["type"]) == ("مقتدى الصدر", "mixed")
     assert str(p["content"]).startswith("ما سماه")
+
+
+def test_a_closing_tag_without_a_comma_names_a_speaker_only() -> None:
+    """… وفق مصدر أمني. is the source's statement; … وفق الخطة الحكومية. is not reported speech."""
+    [p] = run("tag_no_comma")
+    assert (p["cue"], p["source"], p["speaker"]) == ("وفق", "مصدر أمني", "مصادر")
+    assert str(p["content"]).startswith("أحبطت وحدات الحرس")
+    assert run("tag_no_comma_rule") == []
