@@ -165,10 +165,18 @@ def _is_np_group(g: Group, ctx: DocContext, after_name: bool, next_group: Group 
         return g.clitic == "ب" and after_name and head.upos in NAME_UPOS | {"VERB"} and \
             not normalize(head.text).startswith("ال") and not ctx.is_known_name(head.text) \
             and _ends_np(next_group, ctx)
+    if after_name and _future_split(g, ctx) and _ends_np(next_group, ctx):
+        return True  # كيفن س+يستروم: a name the tokenizer read as the future particle and a verb
     if head.upos == "VERB":
         # Names the tagger takes for verbs (يسكوف) close a name: only right after a name, at the end.
         return after_name and ctx.lex.verb(head.text, head.lemma) is None and _ends_np(next_group, ctx)
     return head.upos in NP_UPOS or normalize(head.text) in ctx.lex.titles
+
+
+def _future_split(g: Group, ctx: DocContext) -> bool:
+    return len(g.words) == 2 and normalize(g.words[0].text) == "س" \
+        and g.words[1].upos in {"VERB", "X", "PROPN", "NOUN"} \
+        and ctx.lex.verb(g.text) is None and ctx.lex.verb(g.words[1].text) is None
 
 
 def _modifier_pp(gs: list[Group], i: int, first: int, ctx: DocContext) -> bool:
@@ -326,8 +334,8 @@ def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: boo
         if i > first and g.key == "في" and _unnamed_in(gs, first, i, ctx):
             i += 1  # مسؤول في النيابة العامة, عضو في البرلمان: an unnamed source and where they serve
             continue
-        if i > first and after_name and clitic_family_name(gs, i, ctx):
-            i += 1  # المخرجة اللبنانية نادين لبكي
+        if i > first and after_name and (clitic_family_name(gs, i, ctx) or _family_before_quote(gs, i, first, ctx)):
+            i += 1  # المخرجة اللبنانية نادين ل+بكي, المحامي لورانس ل+استبرج "…"
             continue
         if i > first and not after_name and _title_conjunct(gs, i, first, ctx):
             i += 1  # وزير الصناعة والتجارة زياد العذاري
@@ -378,6 +386,18 @@ def clitic_family_name(gs: list[Group], j: int, ctx: DocContext) -> bool:
         and not head.startswith("ال") and not head.startswith("ل") and head not in ctx.lex.addressee_nouns \
         and g.words[-1].upos in NAME_UPOS | {"NOUN", "ADJ"} and not ctx.is_known_name(g.words[-1].text) \
         and (nxt is None or nxt.is_punct or _stops(nxt, ctx))
+
+
+def _family_before_quote(gs: list[Group], i: int, first: int, ctx: DocContext) -> bool:
+    """وقال المحامي لورانس ل+استبرج "…": after a title and one unknown first name, a ل + word right before the
+    quote or colon is the family name (an addressee there would be للصحفيين or a known name)."""
+    g, nxt = gs[i], gs[i + 1] if i + 1 < len(gs) else None
+    head = g.words[-1]
+    return i - first == 2 and _title_key(gs[first].key, ctx) and g.clitic == "ل" and len(g.words) == 2 \
+        and not normalize(head.text).startswith("ال") and not normalize(head.text).startswith("ل") \
+        and not ctx.is_known_name(gs[i - 1].text) and not ctx.is_known_name(head.text) \
+        and normalize(head.text) not in ctx.lex.addressee_nouns \
+        and nxt is not None and (nxt.text[:1] in QUOTE_CHARS or nxt.text == ":")
 
 
 def _title_conjunct(gs: list[Group], i: int, first: int, ctx: DocContext) -> bool:

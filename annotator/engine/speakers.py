@@ -391,8 +391,10 @@ class DocSpeakers:
     def _title_head(self, mention: str, at: int, ents: DocEntities) -> str | None:
         """المدافع الأيرلندي, الرئيس التنفيذي: a definite title phrase of at most three words, by its head."""
         words = [normalize(w) for w in _mention_words(mention)]
-        if not words or len(words) > 3 or not words[0].startswith("ال") or not _titleish(words[0], self.lex):
+        if not words or not words[0].startswith("ال") or not _titleish(words[0], self.lex):
             return None
+        if len(words) > 3 and not any(ch.isdigit() for w in words for ch in w):
+            return None  # المخرجة البالغة 44 عاما: a title and an age still mean the person titled so
         return ents.person_with_head(name_key(words[0])[2:], at)
 
     def _org(self, mention: str, at: int, ents: DocEntities) -> str | None:

@@ -217,6 +217,11 @@ def test_name_with_ibn_is_whole_whatever_the_tags() -> None:
         ("given_family_coref", "منى الحسيني", "اتهمت", "الحسيني"),
         # الشركة with no شركة named in the article: the body quoted just before
         ("last_institution", "الخطوط الجوية الإثيوبية", "وأشارت", "الشركة"),
+        # a family name the tokenizer read as the future particle and a verb (س + يستروم)
+        ("future_split", "كيفن سيستروم", "وقال", "الرئيس التنفيذي لإنستغرام كيفن سيستروم"),
+        ("family_before_quote", "جيرالد لانستروم", "وقال", "المحامي جيرالد لانستروم"),
+        # a definite title with an age is the person the article gave that title to
+        ("title_age", "نادين لبكي", "وأضافت", "المخرجة البالغة 44 عاما"),
         # a long title (و + noun, بجامعة …) then the name after a comma, then the quote
         ("long_title_quote", "سامي بن خالد النجار", "وقال",
          "أستاذ الهندسة والعمارة بجامعة القاهرة، سامي بن خالد النجار"),
