@@ -530,14 +530,22 @@ def verb_colon(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
             yield p
 
 
-def quote_then_verb(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
-    """“…”، قال فلان: the sentence opens with the quote and the cue follows it."""
+def _opening_quote(sent: Sentence, ctx: DocContext, min_words: int) -> Quote | None:
+    """The quote the sentence opens with (after a leading و/ف), if it has at least ``min_words`` words."""
     words = sent.words
     first = 1 if words and normalize(words[0].text) in {"و", "ف"} else 0
     if first >= len(words):
-        return
+        return None
     quote = next((q for q in ctx.quotes if q.open == words[first].start), None)
-    if quote is None or quote_words(ctx.text, quote.inner) < MIN_QUOTE_WORDS:
+    if quote is None or quote_words(ctx.text, quote.inner) < min_words:
+        return None
+    return quote
+
+
+def quote_then_verb(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
+    """“…”، قال فلان: the sentence opens with the quote and the cue follows it."""
+    quote = _opening_quote(sent, ctx, MIN_QUOTE_WORDS)
+    if quote is None:
         return
     for hit in verb_cues(sent, ctx):
         w = hit.word
@@ -832,12 +840,8 @@ def headline_colon(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
 
 def bare_quote(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
     """A sentence that is only a quote, right after an attribution, continues the same speaker."""
-    words = sent.words
-    first = 1 if words and normalize(words[0].text) in {"و", "ف"} else 0
-    if first >= len(words):
-        return
-    quote = next((q for q in ctx.quotes if q.open == words[first].start), None)
-    if quote is None or quote_words(ctx.text, quote.inner) < 4:
+    quote = _opening_quote(sent, ctx, 4)
+    if quote is None:
         return
     rest = ctx.text[quote.outer.end:sent.end].strip(" .،,")
     if rest or verb_cues(sent, ctx):
