@@ -364,11 +364,29 @@ def _names_document(span: Span, ctx: DocContext) -> bool:
     return bool(words) and normalize(words[0]).removeprefix("ال") in ctx.lex.document_nouns
 
 
+def _leading_channel(sent: Sentence, pos: int, ctx: DocContext) -> Span | None:
+    """The phrase of a channel tag opening the sentence (وبحسب X، / ووفقا لـX …،), when a comma separates it
+    from a cue that has no subject of its own."""
+    for i in (0, 1):
+        tag = _nominal_at(sent, i, ctx) if i < pos else None
+        if tag is None or not tag[1]:
+            continue
+        found = _channel_source(sent, i + tag[0], ctx)
+        if found is None or found[1].end > sent.words[pos].start:
+            return None
+        between = [w for w in sent.words[:pos] if w.start >= found[1].end]
+        return found[1] if any(w.text in COMMAS for w in between) else None
+    return None
+
+
 def _source_for(sent: Sentence, hit: CueHit, ctx: DocContext) -> tuple[Span | None, str | None]:
     """The cue's own source, or a subject it shares with an earlier verb, or none (dropped subject)."""
     own = _own_source(sent, hit.pos, ctx)
     if own is not None:
         return own, None
+    leading = _leading_channel(sent, hit.pos, ctx)
+    if leading is not None:
+        return leading, None  # ووفقا لمصادر تحدثت لـ…، فقد أكدت أن …: the channel's phrase is the subject
     prev = sent.words[hit.pos - 1] if hit.pos > 0 else None
     after_comma = prev is not None and (prev.text in COMMAS or (normalize(prev.text) in {"و", "ف"} and hit.pos > 1
                                         and sent.words[hit.pos - 2].text in COMMAS))

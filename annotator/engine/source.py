@@ -484,6 +484,11 @@ def phrase_after(
     """The noun phrase starting at the surface word holding ``word_pos``: (span, word index after it)."""
     gs = groups(sent, ctx)
     first = group_index(gs, word_pos)
+    g = gs[first]
+    if word_pos > g.first and g.clitic in {"ل", "ب"} and not g.whole and sent.words[word_pos].upos in NP_UPOS:
+        # وفقا لمصادر: the phrase starts inside a surface word, after its preposition
+        end = max(first + 1, np_groups(gs, first + 1, ctx, allow_quotes=allow_quotes) if first + 1 < len(gs) else 0)
+        return Span(sent.words[word_pos].start, gs[end - 1].end), gs[end - 1].last + 1
     end = _author_end(gs, first, np_groups(gs, first, ctx, allow_quotes=allow_quotes), ctx)
     span = _span(gs, first, end)
     if span is None:
@@ -512,16 +517,18 @@ def source_before(sent: Sentence, cue_pos: int, ctx: DocContext) -> Span | None:
 
 def _after_complementizer(gs: list[Group], stop: int, ctx: DocContext) -> Span | None:
     """يذكر أن بومبيو كان قد توعد: the subject between a complementizer and (كان قد) the cue."""
-    if stop >= 2 and gs[stop - 1].key in {"قد", "لقد"}:
-        stop -= 1
-    if stop >= 2 and gs[stop - 1].key in AUXILIARIES:
-        stop -= 1
+    for _ in range(3):  # بأن خبراء المعهد، قد أكدوا / أن بومبيو كان قد توعد
+        if stop >= 2 and (gs[stop - 1].key in {"قد", "لقد"} | AUXILIARIES or gs[stop - 1].text in COMMAS):
+            stop -= 1
     for k in range(stop - 1, max(-1, stop - 1 - MAX_SOURCE_GROUPS), -1):
         if gs[k].key in COMPLEMENTIZERS:
             start = k + 1
-            if start < stop and np_groups(gs, start, ctx) >= stop:
-                return _span(gs, start, stop)
-            return None
+            end = np_groups(gs, start, ctx) if start < stop else start
+            # خبراء المعهد الوطني للتراث: a definite ل/ب phrase may close the subject
+            if end == stop - 1 and gs[end].clitic in {"ل", "ب"} and normalize(gs[end].words[-1].text).startswith(
+                    ("ال", "ل")) and len(gs[end].words) <= 3:
+                end = stop
+            return _span(gs, start, stop) if start < stop and end >= stop else None
         if gs[k].is_punct:
             return None
     return None

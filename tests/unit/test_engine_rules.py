@@ -222,6 +222,10 @@ def test_name_with_ibn_is_whole_whatever_the_tags() -> None:
         ("family_before_quote", "جيرالد لانستروم", "وقال", "المحامي جيرالد لانستروم"),
         # a definite title with an age is the person the article gave that title to
         ("title_age", "نادين لبكي", "وأضافت", "المخرجة البالغة 44 عاما"),
+        # a channel tag opening the sentence is the subject of a later cue with none (…، فقد أكدت أن)
+        ("leading_channel", "مصادر", "أكدت", "مصادر"),
+        # the subject between بأن and ، قد أكدوا, closed by a definite ل phrase
+        ("comp_comma_subject", "خبراء المعهد الوطني للتراث", "أكدوا", "خبراء المعهد الوطني للتراث"),
         # a long title (و + noun, بجامعة …) then the name after a comma, then the quote
         ("long_title_quote", "سامي بن خالد النجار", "وقال",
          "أستاذ الهندسة والعمارة بجامعة القاهرة، سامي بن خالد النجار"),
