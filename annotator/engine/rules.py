@@ -333,7 +333,15 @@ def _agree(a: Word, b: Word) -> bool:
     return True
 
 
-_SAYING = re.compile(r"قول(?:ه|ها|هم|هما)?\b")  # نقلت الوكالة عن الوزير قوله: "…"
+def _saying_word(sent: Sentence, start: int, end: int, ctx: DocContext) -> Span | None:
+    """The surface word قوله/قولها… between ``start`` and ``end`` (نقلت الوكالة عن الوزير قوله: "…")."""
+    for g in groups(sent, ctx):
+        if start <= g.start and g.end <= end and g.key in SAYING_WORDS:
+            return Span(g.start, g.end)
+    return None
+
+
+SAYING_WORDS = {normalize(w) for w in ("قول", "قوله", "قولها", "قولهم", "قولهما")}
 RELAY_REACH = 4  # words between the verb's subject and the preposition naming the relayed speaker
 
 
@@ -398,13 +406,14 @@ def _source_for(sent: Sentence, hit: CueHit, ctx: DocContext) -> tuple[Span | No
 
 
 def _make(sent: Sentence, ctx: DocContext, hit: CueHit, content: Span, rule: str, confidence: float,
-          source: Span | None, follows: str | None, min_words: int = MIN_QUOTE_WORDS) -> Proposal | None:
+          source: Span | None, follows: str | None, min_words: int = MIN_QUOTE_WORDS,
+          cue: Span | None = None) -> Proposal | None:
     kind, content = classify(ctx, content)
     if len(ctx.text[content.start:content.end].strip("ـ").split()) < min_words:
         return None
     if source is not None and source.overlap(content):
         source = None
-    return Proposal(kind, content, _cue_span(sent, hit.pos), source, f"{rule}.{kind}", round(confidence, 3),
+    return Proposal(kind, content, cue or _cue_span(sent, hit.pos), source, f"{rule}.{kind}", round(confidence, 3),
                     sent.index, cue_lemma=hit.cue.lemma, agreement=_agreement(hit.word), follows=follows)
 
 
@@ -498,7 +507,8 @@ def verb_quote(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
         quote, source = found
         if quote_words(ctx.text, quote.inner) < MIN_QUOTE_WORDS:
             continue
-        if hit.cue.relay and not _SAYING.search(ctx.text[hit.word.end:quote.open]):
+        saying = _saying_word(sent, hit.word.end, quote.open, ctx) if hit.cue.relay else None
+        if hit.cue.relay and saying is None:
             continue  # نقلت صحيفة "…" عن شبكة "…": quoted names; the words come after قوله
         follows = None
         if hit.participle:
@@ -507,7 +517,7 @@ def verb_quote(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
             source, follows = _source_for(sent, hit, ctx)
         conf = hit.cue.confidence * (1.0 if quote.balanced else 0.85)
         p = _make(sent, ctx, hit, quote.outer, "participle_quote" if hit.participle else "verb_quote", conf,
-                  source, follows)
+                  source, follows, cue=saying)  # نقلت الوكالة عن الوزير قوله: "…": the cue is قوله
         if p:
             yield p
 

@@ -206,7 +206,7 @@ def test_name_with_ibn_is_whole_whatever_the_tags() -> None:
          "وزارة الخزانة الأمريكية والحكومة الإماراتية"),
         # a relaying verb: the speaker is the one named after عن, an unnamed source keeps its words
         ("relay_comp", "مسؤول أميركي كبير", "ونقلت", "مسؤول أميركي كبير"),
-        ("relay_quote", "المدير التنفيذي للشركة", "ونقلت", "المدير التنفيذي للشركة"),
+        ("relay_quote", "المدير التنفيذي للشركة", "قوله", "المدير التنفيذي للشركة"),  # the cue is قوله
         # a given name tagged as an accusative noun is still a name; a family name split as ل + word too
         ("clitic_family", "نادين لبكي", "وقالت", "المخرجة اللبنانية نادين لبكي"),
         ("clitic_family_split", "نادين لبكي", "وقالت", "لبكي"),
