@@ -173,7 +173,7 @@ class DocEntities:
     def fullest_org(self, mention: str) -> str | None:
         """صندوق الاستثمارات العامة -> صندوق الاستثمارات العامة السعودي, when the article says so."""
         keys = tuple(name_key(w) for w in mention.split())
-        if len(keys) > 2 and keys[-1] in {name_key(w) for w in _OFFICIAL}:
+        if len(keys) > 2 and keys[-1] in _OFFICIAL_KEYS:
             keys = keys[:-1]  # وكالة الأنباء الإماراتية الرسمية is the agency the article names without it
         best = None
         for o in self.orgs:
@@ -348,6 +348,7 @@ def _bare(key: str) -> str:
 
 
 _OFFICIAL = {normalize(w) for w in ("الرسمية", "الرسمي")}
+_OFFICIAL_KEYS = {name_key(w) for w in _OFFICIAL}
 
 
 def _org_at(gs: list[Group], i: int, ctx: DocContext) -> Org | None:

@@ -17,10 +17,12 @@ from annotator.engine.source import (
     RELATIVES,
     UNNAMED_HEADS,
     find_source,
+    group_index,
     groups,
     phrase_after,
     source_after,
     source_before,
+    title_key,
 )
 from annotator.lang.ar import COMPLEMENTIZERS, VerbCue
 from annotator.lang.ar.normalize import normalize
@@ -336,12 +338,9 @@ def _agree(a: Word, b: Word) -> bool:
 def _saying_word(sent: Sentence, start: int, end: int, ctx: DocContext) -> Span | None:
     """The surface word قوله/قولها… between ``start`` and ``end`` (نقلت الوكالة عن الوزير قوله: "…")."""
     for g in groups(sent, ctx):
-        if start <= g.start and g.end <= end and g.key in SAYING_WORDS:
+        if start <= g.start and g.end <= end and g.key in SAYING_NOUNS:
             return Span(g.start, g.end)
     return None
-
-
-SAYING_WORDS = {normalize(w) for w in ("قول", "قوله", "قولها", "قولهم", "قولهما")}
 RELAY_REACH = 4  # words between the verb's subject and the preposition naming the relayed speaker
 
 
@@ -450,14 +449,15 @@ def _speaker_of(sent: Sentence, hit: CueHit, content_at: int, ctx: DocContext) -
     return _source_for(sent, hit, ctx)
 
 
-SAYING_NOUNS = {normalize(w) for w in ("قوله", "قولها", "قولهم", "قولهما", "تأكيده", "تأكيدها", "تصريحه")}
+# قوله / تأكيده after عن X: the words are X's (relayed), and with a quote they are the cue (قوله: "…")
+SAYING_NOUNS = {normalize(w) for w in ("قول", "قوله", "قولها", "قولهم", "قولهما", "تأكيده", "تأكيدها", "تصريحه")}
 
 
 def _relayed_source(sent: Sentence, pos: int, comp: int, ctx: DocContext) -> Span | None:
     """نقلت الوكالة عن الوزير قوله إن …: the words are the minister's, not the agency's."""
     for i in range(pos + 1, comp):
         if normalize(sent.words[i].text) == "عن" and any(
-                normalize(w.text) in SAYING_NOUNS or normalize(w.text) == "قول" for w in sent.words[i + 1:comp + 1]):
+                normalize(w.text) in SAYING_NOUNS for w in sent.words[i + 1:comp + 1]):
             found = phrase_after(sent, i + 1, ctx) if i + 1 < comp else None
             return found[0] if found else None
     return None
@@ -677,7 +677,7 @@ def _prep_proposal(sent: Sentence, ctx: DocContext, hit: CueHit, prep: str, with
 def _cue_group_end(sent: Sentence, pos: int, ctx: DocContext) -> int:
     """Word index after the surface word holding the cue (وصف+ه, تتهم+ه)."""
     gs = groups(sent, ctx)
-    return next((g.last + 1 for g in gs if g.first <= pos <= g.last), pos + 1)
+    return gs[group_index(gs, pos)].last + 1
 
 
 def _after_prep(sent: Sentence, at: int, prep: str) -> int:
@@ -811,7 +811,7 @@ def _closing_speaker_tag(sent: Sentence, source: Span, ctx: DocContext) -> bool:
     head = normalize(words[0].strip("\"«“")) if words else ""
     bare = head.removeprefix("ال")
     if bare.removesuffix("ا") in UNNAMED_HEADS or bare in ctx.lex.org_nouns or bare in ctx.lex.generic_org_nouns \
-            or head in ctx.lex.titles or "ال" + head in ctx.lex.titles:
+            or title_key(head, ctx):
         return True
     first = next((w for w in sent.words if w.start >= source.start), None)
     return first is not None and first.upos == "PROPN" and not head.startswith("ال")

@@ -193,9 +193,9 @@ def _modifier_pp(gs: list[Group], i: int, first: int, ctx: DocContext) -> bool:
     if bare in ctx.lex.addressee_nouns or head in ctx.lex.addressee_nouns or g.head.upos not in NP_UPOS:
         return False
     opener = gs[first].key.removeprefix("ال")
-    if _name_follows(gs, i + 1, ctx) or (_title_key(opener, ctx) and _name_after_pp(gs, i + 1, ctx)):
+    if _name_follows(gs, i + 1, ctx) or (title_key(opener, ctx) and _name_after_pp(gs, i + 1, ctx)):
         return True
-    if _title_key(opener, ctx) and bare in ctx.lex.org_nouns:
+    if title_key(opener, ctx) and bare in ctx.lex.org_nouns:
         return True  # أستاذ الهندسة بجامعة القاهرة, مدير عام الإدارة بوزارة الزراعة: where the title is held
     if opener not in ctx.lex.org_nouns and opener.removesuffix("ا") not in UNNAMED_HEADS:
         return False
@@ -204,7 +204,6 @@ def _modifier_pp(gs: list[Group], i: int, first: int, ctx: DocContext) -> bool:
     definite = head.startswith("ال") or (g.clitic == "ل" and head.startswith("ل"))  # لل+مقاومة
     return definite or (nxt is not None and nxt.key.startswith("ال") and nxt.upos == "NOUN"
                                      and nxt.clitic is None)
-
 
 
 def _name_follows(gs: list[Group], j: int, ctx: DocContext) -> bool:
@@ -249,10 +248,10 @@ def _apposition_end(gs: list[Group], comma: int, ctx: DocContext) -> int | None:
 
 def _title_word(g: Group, ctx: DocContext) -> bool:
     """المخرج المسرحي in `الممثل، المخرج المسرحي ياسر مدخلي`: a second title before the name."""
-    return g.upos in {"NOUN", "ADJ"} and _title_key(g.key, ctx)
+    return g.upos in {"NOUN", "ADJ"} and title_key(g.key, ctx)
 
 
-def _title_key(key: str, ctx: DocContext) -> bool:
+def title_key(key: str, ctx: DocContext) -> bool:
     """A title word with or without the article (the list has الكاتب but not كاتب, مدرب and المدرب)."""
     return key in ctx.lex.titles or key.removeprefix("ال") in ctx.lex.titles or "ال" + key in ctx.lex.titles
 
@@ -272,7 +271,7 @@ def _touches_quote(g: Group) -> bool:
 def _titled(gs: list[Group], first: int, i: int, ctx: DocContext) -> bool:
     """A title phrase so far (الباحث الفلكي "هندي"): a quoted short name may follow it, when the
     phrase goes on after the quote (a comma, إن/أن, a verb) rather than ending the sentence."""
-    if not any(_title_key(g.key, ctx) for g in gs[first:i]):
+    if not any(title_key(g.key, ctx) for g in gs[first:i]):
         return False
     end = _quoted_name_end(gs, i)
     if end is None or end >= len(gs) or end - i > 4:
@@ -312,7 +311,7 @@ def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: boo
         if g.key == "باسم" or (g.clitic == "ب" and normalize(g.head.text) == "اسم"):
             i += 1  # المتحدث باسم الكرملين
             continue
-        if i > first and g.key == "عن" and gs[i - 1].key in _ISSUED and gs[first].key.removeprefix("ال") \
+        if i > first and g.key == "عن" and gs[i - 1].key in ISSUED and gs[first].key.removeprefix("ال") \
                 in ctx.lex.document_nouns:
             i += 1  # بيان صادر عن المجلس: the document and who issued it
             continue
@@ -363,7 +362,7 @@ def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: boo
 
 
 NAME_GLUE = {normalize(w) for w in ("عبد", "أبو", "ابن", "بن", "بنت", "أم")}
-_ISSUED = {normalize(w) for w in ("صادر", "صادرة", "الصادر", "الصادرة")}
+ISSUED = {normalize(w) for w in ("صادر", "صادرة", "الصادر", "الصادرة")}  # بيان صادر عن …
 _RELATIVE_TIME = {normalize(w) for w in ("الماضي", "الماضية", "المقبل", "المقبلة", "الحالي", "الحالية", "الجاري")}
 
 
@@ -380,24 +379,28 @@ def clitic_family_name(gs: list[Group], j: int, ctx: DocContext) -> bool:
     not للصحفيين, لرويترز or any known name, which are whom the words were told to)."""
     if j == 0 or j >= len(gs):
         return False
-    g, nxt = gs[j], gs[j + 1] if j + 1 < len(gs) else None
-    head = normalize(g.words[-1].text)
-    return gs[j - 1].key in ctx.lex.given_names and gs[j - 1].text != "على" and g.clitic == "ل" and len(g.words) == 2 \
-        and not head.startswith("ال") and not head.startswith("ل") and head not in ctx.lex.addressee_nouns \
-        and g.words[-1].upos in NAME_UPOS | {"NOUN", "ADJ"} and not ctx.is_known_name(g.words[-1].text) \
+    nxt = gs[j + 1] if j + 1 < len(gs) else None
+    return gs[j - 1].key in ctx.lex.given_names and gs[j - 1].text != "على" and _lam_name_piece(gs[j], ctx) \
         and (nxt is None or nxt.is_punct or _stops(nxt, ctx))
 
 
 def _family_before_quote(gs: list[Group], i: int, first: int, ctx: DocContext) -> bool:
     """وقال المحامي لورانس ل+استبرج "…": after a title and one unknown first name, a ل + word right before the
     quote or colon is the family name (an addressee there would be للصحفيين or a known name)."""
-    g, nxt = gs[i], gs[i + 1] if i + 1 < len(gs) else None
-    head = g.words[-1]
-    return i - first == 2 and _title_key(gs[first].key, ctx) and g.clitic == "ل" and len(g.words) == 2 \
-        and not normalize(head.text).startswith("ال") and not normalize(head.text).startswith("ل") \
-        and not ctx.is_known_name(gs[i - 1].text) and not ctx.is_known_name(head.text) \
-        and normalize(head.text) not in ctx.lex.addressee_nouns \
+    nxt = gs[i + 1] if i + 1 < len(gs) else None
+    return i - first == 2 and title_key(gs[first].key, ctx) and _lam_name_piece(gs[i], ctx) \
+        and not ctx.is_known_name(gs[i - 1].text) \
         and nxt is not None and (nxt.text[:1] in QUOTE_CHARS or nxt.text == ":")
+
+
+def _lam_name_piece(g: Group, ctx: DocContext) -> bool:
+    """ل + a word that can be a name's piece: not definite (للصحفيين), not a known name (لرويترز), not an
+    addressee noun."""
+    head = g.words[-1]
+    key = normalize(head.text)
+    return g.clitic == "ل" and len(g.words) == 2 and not key.startswith("ال") and not key.startswith("ل") \
+        and key not in ctx.lex.addressee_nouns and head.upos in NAME_UPOS | {"NOUN", "ADJ"} \
+        and not ctx.is_known_name(head.text)
 
 
 def _title_conjunct(gs: list[Group], i: int, first: int, ctx: DocContext) -> bool:
@@ -406,7 +409,7 @@ def _title_conjunct(gs: list[Group], i: int, first: int, ctx: DocContext) -> boo
     g = gs[i]
     nxt = gs[i + 1] if i + 1 < len(gs) else None
     return g.clitic == "و" and len(g.words) == 2 and normalize(g.head.text).startswith("ال") \
-        and g.head.upos in {"NOUN", "ADJ"} and _title_key(gs[first].key, ctx) and gs[i - 1].key.startswith("ال") \
+        and g.head.upos in {"NOUN", "ADJ"} and title_key(gs[first].key, ctx) and gs[i - 1].key.startswith("ال") \
         and nxt is not None and not nxt.is_punct and not _stops(nxt, ctx) \
         and (nxt.clitic in {"ب", "ل"} or (nxt.clitic is None and (
             nxt.upos in NAME_UPOS or nxt.key.startswith("ال") or nxt.key in ctx.lex.given_names)))

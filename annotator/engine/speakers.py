@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from annotator.engine.coref import DocEntities, generic_org_kind
-from annotator.engine.source import UNNAMED_HEADS
+from annotator.engine.source import ISSUED, NAME_GLUE, UNNAMED_HEADS
 from annotator.lang.ar import Lexicon, lexicon
 from annotator.lang.ar.normalize import name_key, normalize
 
 MAX_NGRAM = 7
-_GLUE = {"عبد", "ابو", "ابن", "بن", "بنت", "ام"}  # name words that take a word with the article
+_GLUE = NAME_GLUE  # name words that take a word with the article (عبد, أبو, بن …)
 _LEADING = ("و", "ف")
 _PUNCT = "،,:؛;.!?\"“”«»„‹›()[]- "
 
@@ -552,7 +552,7 @@ def _author_of(mention: str, lex: Lexicon) -> str:
     """`تقرير لموقع بلومبرغ` -> `موقع بلومبرغ`: a text of someone's speaks for its author."""
     words = mention.split()
     if len(words) >= 4 and normalize(words[0]).removeprefix("ال") in lex.document_nouns \
-            and normalize(words[1]).removeprefix("ال") in {"صادر", "صادره"} and normalize(words[2]) == "عن":
+            and normalize(words[1]) in ISSUED and normalize(words[2]) == "عن":
         return " ".join(words[3:])  # بيان صادر عن المجلس -> المجلس
     if len(words) >= 2 and normalize(words[0]) in lex.document_nouns and words[1].startswith("ل") \
             and len(words[1]) > 3:
