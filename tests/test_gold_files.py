@@ -22,6 +22,7 @@ SEEDS_GOLD = ROOT / "tests" / "data" / "gold" / "seeds.jsonl"
 DEV_GOLD = ROOT / "benchmarks" / "gold" / "dev.jsonl"
 DEV2_GOLD = ROOT / "benchmarks" / "gold" / "dev2.jsonl"
 DEV3_GOLD = ROOT / "benchmarks" / "gold" / "dev3.jsonl"
+DEV4_GOLD = ROOT / "benchmarks" / "gold" / "dev4.jsonl"
 NEWS = SHARED / "corpus" / "news"
 
 QUOTE_MARKS = set("\"“”«»")
@@ -68,7 +69,7 @@ def seed_texts() -> dict[str, str]:
 
 
 def corpus_texts(path: Path) -> dict[str, str]:
-    """The texts of the corpus articles a gold file names (dev, dev2, dev3)."""
+    """The texts of the corpus articles a gold file names (dev, dev2, dev3, dev4)."""
     by_corpus: dict[tuple[str, str, str], set[str]] = {}
     for r in read_jsonl(path):
         by_corpus.setdefault(corpus_file(r["doc"]), set()).add(r["doc"])
@@ -93,8 +94,13 @@ def dev3_texts() -> dict[str, str]:
     return corpus_texts(DEV3_GOLD)
 
 
+@cache
+def dev4_texts() -> dict[str, str]:
+    return corpus_texts(DEV4_GOLD)
+
+
 GOLD = {"seeds": (SEEDS_GOLD, seed_texts), "dev": (DEV_GOLD, dev_texts), "dev2": (DEV2_GOLD, dev2_texts),
-        "dev3": (DEV3_GOLD, dev3_texts)}
+        "dev3": (DEV3_GOLD, dev3_texts), "dev4": (DEV4_GOLD, dev4_texts)}
 
 
 def expected_type(text: str, start: int, end: int) -> str:
@@ -212,19 +218,40 @@ def test_dev3_documents_are_listed_and_apart_from_dev_dev2_and_test() -> None:
     assert not dev3 & (doc_ids("dev_docs.txt") | doc_ids("dev2_docs.txt") | doc_ids("test_docs.txt"))
 
 
+def texts_of(ids: Iterable[str]) -> dict[str, str]:
+    """The corpus texts of the given dev ids."""
+    by_corpus: dict[tuple[str, str, str], set[str]] = {}
+    for doc_id in ids:
+        by_corpus.setdefault(corpus_file(doc_id), set()).add(doc_id)
+    found: dict[str, str] = {}
+    for (name, id_field, text_field), group in by_corpus.items():
+        found.update(read_corpus(name, id_field, text_field, group))
+    return found
+
+
 def test_dev3_texts_differ_from_the_seeds_and_the_other_sets() -> None:
     """No dev3 article repeats the text of a seed article or of a dev, dev2 or test article."""
-    def texts_of(ids: Iterable[str]) -> dict[str, str]:
-        by_corpus: dict[tuple[str, str, str], set[str]] = {}
-        for doc_id in ids:
-            by_corpus.setdefault(corpus_file(doc_id), set()).add(doc_id)
-        found: dict[str, str] = {}
-        for (name, id_field, text_field), group in by_corpus.items():
-            found.update(read_corpus(name, id_field, text_field, group))
-        return found
-
     dev3 = texts_of(doc_ids("dev3_docs.txt"))
     assert len(dev3) == 35
     others = texts_of(doc_ids("dev_docs.txt") | doc_ids("dev2_docs.txt") | doc_ids("test_docs.txt"))
     blocked = {t.strip() for t in others.values()} | {t.strip() for t in seed_texts().values()}
     assert not {t.strip() for t in dev3.values()} & blocked
+
+
+def test_dev4_documents_are_listed_and_apart_from_dev_dev2_dev3_and_test() -> None:
+    """dev4_docs.txt names every document of dev4.jsonl (35 in all) and none of dev, dev2, dev3 or test."""
+    dev4 = doc_ids("dev4_docs.txt")
+    assert len(dev4) == 35
+    assert {r["doc"] for r in read_jsonl(DEV4_GOLD)} <= dev4
+    others = doc_ids("dev_docs.txt") | doc_ids("dev2_docs.txt") | doc_ids("dev3_docs.txt") | doc_ids("test_docs.txt")
+    assert not dev4 & others
+
+
+def test_dev4_texts_differ_from_the_seeds_and_the_other_sets() -> None:
+    """No dev4 article repeats the text of a seed article or of a dev, dev2, dev3 or test article."""
+    dev4 = texts_of(doc_ids("dev4_docs.txt"))
+    assert len(dev4) == 35
+    others = texts_of(doc_ids("dev_docs.txt") | doc_ids("dev2_docs.txt") | doc_ids("dev3_docs.txt")
+                      | doc_ids("test_docs.txt"))
+    blocked = {t.strip() for t in others.values()} | {t.strip() for t in seed_texts().values()}
+    assert not {t.strip() for t in dev4.values()} & blocked

@@ -12,9 +12,9 @@ Usage (from the project root):
     .venv/bin/python benchmarks/gold/tools.py build         # rebuild the gold JSONL files from the specs
     .venv/bin/python benchmarks/gold/tools.py check         # check the gold JSONL files against the texts
 
-`select` and `show` take `--set dev2` or `--set dev3` for the second and third dev sets (`select_dev2`,
-`select_dev3`); `build` and `check` handle seeds, dev, dev2 and dev3 (each only once its spec exists); with
-`--set` they handle that set only.
+`select` and `show` take `--set dev2`, `--set dev3` or `--set dev4` for the second, third and fourth dev sets
+(`select_dev2`, `select_dev3`, `select_dev4`); `build` and `check` handle seeds, dev, dev2, dev3 and dev4 (each
+only once its spec exists); with `--set` they handle that set only.
 
 Spec format (one file per gold set, UTF-8, values are raw text to the end of the line, no quoting):
 
@@ -57,6 +57,7 @@ SEEDS_GOLD = ROOT / "tests" / "data" / "gold" / "seeds.jsonl"
 DEV_GOLD = GOLD_DIR / "dev.jsonl"
 DEV2_GOLD = GOLD_DIR / "dev2.jsonl"
 DEV3_GOLD = GOLD_DIR / "dev3.jsonl"
+DEV4_GOLD = GOLD_DIR / "dev4.jsonl"
 
 # The corpus files of the dev set: the JSON field holding the text and the one holding the id.
 CORPORA: dict[str, tuple[str, str]] = {
@@ -253,6 +254,21 @@ def select_dev3(seed: int = DEV3_SEED, reserve: int = 0) -> list[tuple[str, str,
     """The dev3 articles as (corpus file, stratum, id), in draw order (the dev2 draw, `_select_stratified`)."""
     return _select_stratified(seed, ("dev_docs.txt", "dev2_docs.txt", "test_docs.txt"), DEV3_PASSED_OVER,
                               reserve, block_seeds=True)
+
+
+# ---------------------------------------------------------------- dev4 selection
+
+# The fourth dev set (README.md, "dev4"): drawn exactly like dev3 (same strata, quotas and eligibility), with its
+# own seed, excluding every article of dev_docs.txt, dev2_docs.txt, dev3_docs.txt and test_docs.txt by id and by
+# text, and any text equal to a seed article's.
+DEV4_SEED = 20261125
+DEV4_PASSED_OVER: frozenset[str] = frozenset()
+
+
+def select_dev4(seed: int = DEV4_SEED, reserve: int = 0) -> list[tuple[str, str, str]]:
+    """The dev4 articles as (corpus file, stratum, id), in draw order (the dev2 draw, `_select_stratified`)."""
+    return _select_stratified(seed, ("dev_docs.txt", "dev2_docs.txt", "dev3_docs.txt", "test_docs.txt"),
+                              DEV4_PASSED_OVER, reserve, block_seeds=True)
 
 
 # ---------------------------------------------------------------- building records from substrings
@@ -517,7 +533,10 @@ GOLD_SETS: dict[str, tuple[str, Path, bool]] = {  # set name: (spec, gold file, 
     "dev": ("dev.gold.txt", DEV_GOLD, True),
     "dev2": ("dev2.gold.txt", DEV2_GOLD, True),
     "dev3": ("dev3.gold.txt", DEV3_GOLD, True),
+    "dev4": ("dev4.gold.txt", DEV4_GOLD, True),
 }
+# the stratified draws of the later dev sets
+SELECTORS = {"dev2": select_dev2, "dev3": select_dev3, "dev4": select_dev4}
 
 
 def _build(only: str | None = None) -> None:
@@ -535,12 +554,7 @@ def _build(only: str | None = None) -> None:
 
 
 def _show(doc_id: str, which: str = "dev") -> None:
-    if which == "dev2":
-        pairs = [(c, i) for c, _, i in select_dev2(reserve=3)]
-    elif which == "dev3":
-        pairs = [(c, i) for c, _, i in select_dev3(reserve=3)]
-    else:
-        pairs = select_dev()
+    pairs = [(c, i) for c, _, i in SELECTORS[which](reserve=3)] if which in SELECTORS else select_dev()
     for corpus, i in pairs:
         if i == doc_id:
             text = load_corpus_texts(corpus, [i])[i]
@@ -571,15 +585,15 @@ def _review(spec: str) -> None:
 
 def main(argv: list[str]) -> None:
     which: str | None = None
-    if "--set" in argv:  # `--set dev` (the default for select and show), `--set dev2` or `--set dev3`
+    if "--set" in argv:  # `--set dev` (the default for select and show), `--set dev2`, `dev3` or `dev4`
         i = argv.index("--set")
         which = argv[i + 1] if i + 1 < len(argv) else ""
-        if which not in ("dev", "dev2", "dev3"):
-            raise SystemExit(f"unknown set: {which!r} (dev, dev2 or dev3)")
+        if which not in ("dev", "dev2", "dev3", "dev4"):
+            raise SystemExit(f"unknown set: {which!r} (dev, dev2, dev3 or dev4)")
         argv = argv[:i] + argv[i + 2:]
     command = argv[0] if argv else "check"
-    if command == "select" and which in ("dev2", "dev3"):
-        for corpus, stratum, doc_id in (select_dev2() if which == "dev2" else select_dev3()):
+    if command == "select" and which in SELECTORS:
+        for corpus, stratum, doc_id in SELECTORS[which]():
             print(corpus, stratum or "-", doc_id, sep="\t")
     elif command == "select":
         for corpus, doc_id in select_dev():
@@ -592,7 +606,7 @@ def main(argv: list[str]) -> None:
         _build(which)
     elif command == "check":
         for name, (_, path, dev) in GOLD_SETS.items():
-            if (which is not None and name != which) or (name in ("dev2", "dev3") and not path.exists()):
+            if (which is not None and name != which) or (name in ("dev2", "dev3", "dev4") and not path.exists()):
                 continue
             records = read_jsonl(path)
             problems = check_records(records, gold_texts(records, dev))
