@@ -75,6 +75,13 @@ def resolve_speakers(proposals: list[Proposal], ctx: DocContext, registry: Speak
         proposal, entry = resolved
         if entry is not None:
             entries[entry.name] = entry
+        outer = _reporting(out, proposal)
+        if outer is not None and outer.speaker is not None and outer.speaker != proposal.speaker:
+            # قال X إن خبراء أكدوا أن …. وأضاف: the article goes on with X; the nested speaker is
+            # quoted inside X's words and is not whom the next dropped subject means.
+            outer_entry = entries.get(outer.speaker) or doc_speakers.registry.by_key(outer.speaker)
+            if outer_entry is not None:
+                doc_speakers.note(outer_entry)
         out.append(proposal)
         last = proposal
     out.sort(key=lambda p: (p.content.start, p.content.end))
@@ -116,6 +123,14 @@ def _resolve_one(p: Proposal, last: Proposal | None, ctx: DocContext,
     speakers.note(entry)
     factor = 0.9 if agreed else 0.7
     return replace(p, speaker=entry.name, confidence=round(p.confidence * factor, 3), rule=p.rule + "+prodrop"), entry
+
+
+def _reporting(resolved: list[Proposal], p: Proposal) -> Proposal | None:
+    """The attribution whose content holds this one's cue (a report nested in another report)."""
+    anchor = p.cue or p.source
+    if anchor is None:
+        return None
+    return next((q for q in reversed(resolved) if q is not p and q.content.contains(anchor)), None)
 
 
 def _inside_quote(ctx: DocContext, offset: int) -> bool:

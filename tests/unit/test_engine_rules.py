@@ -288,3 +288,10 @@ def test_a_closing_tag_without_a_comma_names_a_speaker_only() -> None:
     assert (p["cue"], p["source"], p["speaker"]) == ("وفق", "مصدر أمني", "مصادر")
     assert str(p["content"]).startswith("أحبطت وحدات الحرس")
     assert run("tag_no_comma_rule") == []
+
+
+def test_dropped_subject_after_a_nested_report_is_the_outer_speaker() -> None:
+    # وقال X إن خبراء … أكدوا أن …. وأضاف: the experts are quoted inside X's words; X goes on speaking.
+    outer, nested, added = run("nested_then_dropped")
+    assert (outer["speaker"], nested["speaker"]) == ("أحمد السالمي", "خبراء المعهد الوطني")
+    assert (added["cue"], added["source"], added["speaker"]) == ("وأضاف", None, "أحمد السالمي")
