@@ -6,12 +6,19 @@ text), parses every distinct unit text once (a run over a corpus meets the same 
 datelines and repeated paragraphs many times), and shifts the unit's offsets so that every offset of
 the returned :class:`ParsedDocument` is an offset into the whole document text. The engine works on
 whatever sentences the document holds.
+
+The parse of every distinct unit is kept for the whole run, so that a text met again after any number
+of documents is not parsed again; it is kept compact (zlib-compressed rows) in a private temporary
+SQLite file (:class:`UnitStore`), not as Python objects: the memory of a long run stays flat
+(docs/scale.md, "Long runs: memory and progress").
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
+import json
+import sqlite3
+import zlib
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -61,6 +68,53 @@ def shift(parsed: ParsedDocument, text: str, offset: int, first_index: int) -> l
     return out
 
 
+class UnitStore:
+    """Every distinct unit parse of a run, compact, on disk: a key is looked up, never parsed again.
+
+    Each parse is stored as zlib-compressed JSON rows (about 30 bytes per Stanza word, measured on
+    JawharaFM; the same word held as Python objects took over 300) in a private temporary SQLite
+    database: SQLite keeps at most ``cache_kib`` of its pages in memory and writes the rest to a file
+    in the temporary directory that is deleted when the store is closed or dropped. So the memory of
+    a run does not grow with the number of distinct units, and no unit text is parsed twice in a run.
+    """
+
+    def __init__(self, cache_kib: int = 2048) -> None:
+        # "": a private temporary on-disk database. Only this process's threads use it, one at a time.
+        self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
+        self._db.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
+        self._db.execute("PRAGMA journal_mode = OFF")
+        self._db.execute("PRAGMA synchronous = OFF")
+        self._db.execute("CREATE TABLE units (key BLOB PRIMARY KEY, parse BLOB NOT NULL) WITHOUT ROWID")
+        self._count = 0
+        self.bytes = 0  # compressed bytes stored
+
+    def __contains__(self, key: bytes) -> bool:
+        return self._db.execute("SELECT 1 FROM units WHERE key = ?", (key,)).fetchone() is not None
+
+    def __len__(self) -> int:
+        return self._count
+
+    def put(self, key: bytes, parsed: ParsedDocument) -> None:
+        rows = [(s.start, s.end, [(w.index, w.text, w.lemma, w.upos, w.feats, w.head, w.deprel, w.start, w.end)
+                                  for w in s.words]) for s in parsed.sentences]
+        blob = zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+        if self._db.execute("INSERT OR IGNORE INTO units VALUES (?, ?)", (key, blob)).rowcount:
+            self._count += 1
+            self.bytes += len(blob)
+
+    def get(self, key: bytes, text: str) -> ParsedDocument | None:
+        """The parse of the unit ``text`` stored under ``key`` (offsets into ``text``), or None."""
+        row = self._db.execute("SELECT parse FROM units WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        rows = json.loads(zlib.decompress(row[0]))
+        return ParsedDocument(text, tuple(Sentence(k, start, end, text[start:end], tuple(Word(*w) for w in words))
+                                          for k, (start, end, words) in enumerate(rows)))
+
+    def close(self) -> None:
+        self._db.close()
+
+
 @dataclass
 class _Plan:
     text: str
@@ -76,8 +130,7 @@ class ChunkedParser:
     flight while a pool of worker processes parses them.
     """
 
-    def __init__(self, base: BatchParser, *, mode: str = "filter", granularity: str = "sentence",
-                 cache_size: int = 50_000) -> None:
+    def __init__(self, base: BatchParser, *, mode: str = "filter", granularity: str = "sentence") -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         if granularity not in GRANULARITIES:
@@ -86,8 +139,7 @@ class ChunkedParser:
         self.mode = mode
         self.granularity = granularity
         self.name = base.name if mode == "all" else f"{base.name} (pre-filtered by {granularity})"
-        self.cache: OrderedDict[bytes, ParsedDocument] = OrderedDict()
-        self.cache_size = cache_size
+        self.cache = UnitStore()  # every distinct unit parsed in this run, compact, on disk
         self.pending: dict[bytes, tuple[Future[list[ParsedDocument]], int]] = {}
         self.stats = ChunkStats()
         self._index = cue_index()
@@ -131,10 +183,14 @@ class ChunkedParser:
         return _Plan(text, [(a, b) for a, b, _ in units], [_key(text[a:b], light) for a, b, light in units],
                      [light for *_, light in units])
 
-    def _lookup(self, key: bytes) -> ParsedDocument:
-        if key in self.cache:
-            self.cache.move_to_end(key)
-            return self.cache[key]
+    def close(self) -> None:
+        """Drop the stored unit parses (also done when the parser is garbage-collected)."""
+        self.cache.close()
+
+    def _lookup(self, key: bytes, text: str) -> ParsedDocument:
+        stored = self.cache.get(key, text)
+        if stored is not None:
+            return stored
         fut, i = self.pending[key]
         try:
             parsed = fut.result()[i]
@@ -145,15 +201,13 @@ class ChunkedParser:
                 del self.pending[k]
             raise
         del self.pending[key]
-        self.cache[key] = parsed
-        if len(self.cache) > self.cache_size:
-            self.cache.popitem(last=False)
+        self.cache.put(key, parsed)
         return parsed
 
     def assemble(self, plan: _Plan) -> ParsedDocument:
         sentences: list[Sentence] = []
-        for (a, _b), key in zip(plan.units, plan.keys, strict=True):
-            sentences.extend(shift(self._lookup(key), plan.text, a, len(sentences)))
+        for (a, b), key in zip(plan.units, plan.keys, strict=True):
+            sentences.extend(shift(self._lookup(key, plan.text[a:b]), plan.text, a, len(sentences)))
         return ParsedDocument(plan.text, tuple(sentences))
 
 

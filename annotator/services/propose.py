@@ -28,15 +28,29 @@ class Parser(Protocol):
     def parse_many(self, texts: Sequence[str]) -> list[ParsedDocument]: ...
 
 
+def count_words(text: str) -> int:
+    """The words of a document as the progress bar, the run summary and ``annotator bench`` count them:
+    whitespace-separated (Stanza splits some of them further: و، ب، ل and pronouns become words)."""
+    return len(text.split())
+
+
 @dataclass
 class ProposeStats:
-    documents: int = 0
+    documents: int = 0  # documents parsed and stored
     sentences: int = 0
-    words: int = 0  # words parsed (after the pre-filter)
-    input_words: int = 0  # words of the documents (whitespace-separated), parsed or not
+    words: int = 0  # Stanza's words of the stored sentences (clitics split off; parsed or only tagged)
+    input_words: int = 0  # count_words() of the documents parsed and stored: what the progress bar counts
     proposals: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+
+    def summary(self) -> str:
+        """The final line of a run, counting what its progress bar counts (same words, same documents)."""
+        rate = self.input_words / self.seconds if self.seconds else 0.0
+        return (f"{self.documents} documents parsed ({self.sentences} sentences, {self.input_words:,} words, "
+                f"{rate:,.0f} words/s), {self.proposals} attributions proposed\n"
+                f"words: whitespace-separated words of the documents parsed, as on the progress bar "
+                f"(Stanza split them into {self.words:,} words)")
 
     def as_dict(self) -> dict[str, object]:
         return {"documents": self.documents, "sentences": self.sentences, "words": self.words,
@@ -152,7 +166,9 @@ def _results(parser: Submitter, batch: _Batch) -> list[ParsedDocument | Exceptio
 def propose_documents(db: Database, parser: Parser | Submitter, *, ids: Sequence[int] | None = None,
                       redo: bool = False, batch_size: int = 8, in_flight: int = 0,
                       on_document: Callable[[int, int], None] | None = None) -> ProposeStats:
-    """Parse and propose for every pending document. ``on_document(done, words)`` reports progress.
+    """Parse and propose for every pending document. ``on_document(done, words)`` reports progress:
+    ``words`` are the :func:`count_words` of a document parsed and stored (0 for one that failed or that
+    another process stored first), so that the bar adds up to ``stats.input_words``.
 
     ``in_flight`` batches are handed to the parser ahead of the one being stored, so that worker
     processes parse while this process runs the rules and writes. Each document is written in one
@@ -185,8 +201,9 @@ def _store_batch(db: Database, parser: Submitter, batch: _Batch, registry: Speak
                  on_document: Callable[[int, int], None] | None, redo: bool) -> None:
     for doc_id, parsed in zip(batch.ids, _results(parser, batch), strict=True):
         check_interrupted()  # a Ctrl-C lost in a finalizer still stops the run between documents
-        _store_one(db, doc_id, parsed, registry, parser.name, stats, redo=redo)
-        words = len(batch.texts[doc_id].split())
+        # The bar and the summary count the same words: those of the documents stored, none else.
+        words = count_words(batch.texts[doc_id]) if _store_one(db, doc_id, parsed, registry, parser.name, stats,
+                                                               redo=redo) else 0
         stats.input_words += words
         if on_document:
             on_document(1, words)
@@ -208,10 +225,11 @@ def seed_registry(db: Database) -> None:
 
 
 def _store_one(db: Database, doc_id: int, parsed: ParsedDocument | Exception, registry: SpeakerRegistry,
-               parser_name: str, stats: ProposeStats, *, redo: bool = False) -> None:
+               parser_name: str, stats: ProposeStats, *, redo: bool = False) -> bool:
+    """Store one document's parse and proposals; False when it failed or was not ours to store."""
     if isinstance(parsed, Exception):
         _store_failure(db, doc_id, parsed, stats)
-        return
+        return False
     result = propose(parsed, registry)
     ids_before = {name: entry.id for name, entry in result.speakers.items()}
     for attempt in range(1, STORE_ATTEMPTS + 1):
@@ -221,7 +239,7 @@ def _store_one(db: Database, doc_id: int, parsed: ParsedDocument | Exception, re
                 # then see it parsed and leave it: no duplicate proposals from concurrent runs.
                 doc = session.get(Document, doc_id, with_for_update=True)
                 if doc is None or (not redo and doc.parsed_at is not None):
-                    return  # deleted, or stored by another process meanwhile
+                    return False  # deleted, or stored by another process meanwhile
                 stored = store_result(session, doc, parsed, result, parser_name)
             break
         except IntegrityError:
@@ -235,6 +253,7 @@ def _store_one(db: Database, doc_id: int, parsed: ParsedDocument | Exception, re
     stats.documents += 1
     stats.sentences += len(parsed.sentences)
     stats.words += sum(len(s.words) for s in parsed.sentences)
+    return True
 
 
 def _store_failure(db: Database, doc_id: int, error: Exception, stats: ProposeStats) -> None:
