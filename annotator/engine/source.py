@@ -467,7 +467,84 @@ def source_after(sent: Sentence, cue_pos: int, ctx: DocContext, *, allow_quotes:
     if end == first:
         return None
     end = _cut_at_object(sent, gs, sent.words[cue_pos], first, end, ctx)
+    end = _name_after_title(gs, first, end, ctx)
     return _span(gs, first, _author_end(gs, first, end, ctx))
+
+
+TITLE_TAIL_GROUPS = 22  # how far a long title phrase may run before the name it gives (counted in surface words)
+NAME_RUN = (2, 4)  # words in the name that closes a title phrase
+_CLOSERS = {":", "“", "«", '"', "„"}
+
+
+def _name_after_title(gs: list[Group], first: int, end: int, ctx: DocContext, *, to_period: bool = False) -> int:
+    """`أكد المندوب الجهوي لشؤون المرأة والأسرة بالمنستير، نبيل ميلاد أنه`: a title phrase with its
+    ل/ب/في phrases, second titles and a comma may run on to the person's name right before إن/أن, a
+    colon or a quote. The phrase found so far holds no name; the whole run up to the name is the source."""
+    if end <= first or end >= len(gs) or any(_name_word(g, ctx) for g in gs[first:end]) \
+            or not title_key(gs[first].key, ctx):
+        return end
+    stop = end
+    while stop < len(gs) and stop - first < TITLE_TAIL_GROUPS:
+        g = gs[stop]
+        if g.key in COMPLEMENTIZERS or normalize(g.words[0].text) in COMPLEMENTIZERS or g.text in _CLOSERS:
+            break
+        if to_period and g.text == ".":
+            break  # …، وفق ما أكدته المندوبة الجهوية للتربية بسوسة، سميرة خضر.
+        if g.text in {".", "؟", "!", "؛"} or g.key in RELATIVES or (g.head.upos == "VERB" and (
+                ctx.lex.verb(g.text, g.head.lemma) is not None or g.words[-1].upos == "PRON")):
+            return end  # a reporting verb, or a verb with its object (أذاعته): the subject is over
+        stop += 1
+    else:
+        return end
+    if stop >= len(gs) and not to_period:
+        return end
+    for run in range(end, stop):
+        length = _name_run(gs, run, stop, ctx)
+        if length and _only_addressee_or_time(gs[run + length:stop], ctx):
+            return run + length
+    return end
+
+
+def _name_run(gs: list[Group], run: int, stop: int, ctx: DocContext) -> int:
+    """Words in a personal name starting at group ``run`` (0 when none starts there): after a comma or a
+    title, or opening with a given name or a proper noun."""
+    opener = gs[run]
+    if opener.text == "على" or (opener.upos == "VERB" and opener.key not in ctx.lex.given_names) \
+            or not (opener.key in ctx.lex.given_names or opener.upos in NAME_UPOS or gs[run - 1].text in COMMAS
+            or title_key(gs[run - 1].key, ctx)) or not _plain_name_piece(opener, ctx):
+        return 0
+    k = run + 1
+    while k < stop and k - run < NAME_RUN[1] and (
+            _plain_name_piece(gs[k], ctx) or ((k == run + 1 or gs[k - 1].key in NAME_GLUE)
+                                              and family_word(gs[k], ctx))):
+        k += 1
+    return k - run if k - run >= NAME_RUN[0] else 0
+
+
+def _only_addressee_or_time(rest: list[Group], ctx: DocContext) -> bool:
+    """What may stand between the name and إن/أن: commas, time words, and whom it was told to (لـ(عكاظ))."""
+    for k, g in enumerate(rest):
+        if g.is_punct or g.key in ctx.lex.time_words:
+            continue
+        return g.clitic == "ل" or g.key.startswith("لـ") or (g.key == "ل" and k + 1 < len(rest))
+    return True
+
+
+def _name_word(g: Group, ctx: DocContext) -> bool:
+    return not g.is_punct and g.clitic is None and not g.key.startswith("ال") and g.key not in ctx.lex.titles \
+        and (g.upos in NAME_UPOS or g.key in ctx.lex.given_names or ctx.is_known_name(g.text))
+
+
+def _plain_name_piece(g: Group, ctx: DocContext) -> bool:
+    """A word that can be part of a personal name: no clitic, no title, not punctuation; a word with the
+    article only after a given name or a glue word (محمد العمرة, عبد الله)."""
+    if g.key in ctx.lex.given_names and not g.is_punct and g.text != "على":
+        return True  # ف+هد: a given name the tokenizer split like a conjunction and a word
+    if g.is_punct or g.clitic is not None or g.key in ctx.lex.titles or _stops(g, ctx) or g.text[:1] in QUOTE_CHARS:
+        return False
+    if g.key.startswith("ال"):
+        return False
+    return g.upos in NP_UPOS | {"VERB"} and ctx.lex.verb(g.text, g.head.lemma) is None
 
 
 def _author_end(gs: list[Group], first: int, end: int, ctx: DocContext) -> int:
@@ -493,6 +570,7 @@ def phrase_after(
         end = max(first + 1, np_groups(gs, first + 1, ctx, allow_quotes=allow_quotes) if first + 1 < len(gs) else 0)
         return Span(sent.words[word_pos].start, gs[end - 1].end), gs[end - 1].last + 1
     end = _author_end(gs, first, np_groups(gs, first, ctx, allow_quotes=allow_quotes), ctx)
+    end = _name_after_title(gs, first, end, ctx, to_period=True)
     span = _span(gs, first, end)
     if span is None:
         return None

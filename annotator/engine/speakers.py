@@ -100,8 +100,11 @@ def name_part(mention: str, lex: Lexicon) -> str | None:
             normalize(w) in lex.given_names for w in words):
         return None  # مسؤول أميركي كبير, مصدر مطلع: an unnamed source has no name to find
     name: list[str] = []
+    comma_after = _comma_after(mention)
     for n, w in enumerate(reversed(words)):
         key = normalize(w)
+        if name and w in comma_after:
+            break  # محامي عائلة كولفن، سكوت غيلمور: the name is the apposition after the comma
         if key.startswith("وال"):
             break  # والتجارة: the rest of a title (وزير الصناعة والتجارة)
         if n == 0 and _family_name(words, lex):
@@ -129,6 +132,11 @@ def name_part(mention: str, lex: Lexicon) -> str | None:
     if governed and (len(name) == 1 or normalize(name[-1]).startswith("ال")):
         return None  # رئيس جنوب السودان, مدرب ليفربول: what the title governs, not a name
     return " ".join(name)
+
+
+def _comma_after(mention: str) -> set[str]:
+    """The words of a mention written with a comma right after them."""
+    return {w.strip(_PUNCT) for w in clean_mention(mention).split() if w.rstrip().endswith(("،", ","))}
 
 
 _OPENING_GLUE = {"عبد", "ابو", "ام"}  # بن and بنت follow a given name, they never open a name

@@ -295,3 +295,19 @@ def test_dropped_subject_after_a_nested_report_is_the_outer_speaker() -> None:
     outer, nested, added = run("nested_then_dropped")
     assert (outer["speaker"], nested["speaker"]) == ("أحمد السالمي", "خبراء المعهد الوطني")
     assert (added["cue"], added["source"], added["speaker"]) == ("وأضاف", None, "أحمد السالمي")
+
+
+@pytest.mark.parametrize(
+    ("fixture", "speaker", "source"),
+    [
+        # a long title with its ل/ب phrases, a comma, then the name right before أن
+        ("title_tail_comma_name", "كمال الدريدي", "المندوب الجهوي لشؤون الشباب والرياضة بالقيروان، كمال الدريدي"),
+        # a title with في + place and a second title; لـ(الوطن) after the name is whom it was told to
+        ("title_tail_addressee", "سامي العتيبي", "مدير عام فرع الهيئة العامة للثقافة في تبوك المهندس سامي العتيبي"),
+        # an occupation without the article, then the name in a comma apposition
+        ("title_comma_foreign_name", "جون ماكنزي", "محامي عائلة الضحية، جون ماكنزي"),
+    ],
+)
+def test_title_phrase_runs_on_to_the_name(fixture: str, speaker: str, source: str) -> None:
+    [p] = run(fixture)
+    assert (p["speaker"], p["source"]) == (speaker, source)
