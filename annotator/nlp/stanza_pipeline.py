@@ -66,6 +66,16 @@ def cuda_available() -> bool:
         return False
 
 
+GPU_ENV = "ANNOTATOR_GPU"  # "0": never the GPU, also for a parser built with use_gpu=None (`--cpu` sets it)
+
+
+def gpu_wanted(use_gpu: bool | None) -> bool:
+    """``use_gpu`` as asked; None: the GPU when torch sees one, unless $ANNOTATOR_GPU is "0"."""
+    if use_gpu is not None:
+        return use_gpu
+    return os.environ.get(GPU_ENV, "auto").strip() != "0" and cuda_available()
+
+
 # Batch sizes (Stanza's unit: words for pos/lemma/depparse, paragraphs for tokenize). The parser
 # scores every word pair of a batch padded to its longest sentence; small batches of sentences of
 # similar length waste less (measured in docs/scale.md, same output).
@@ -149,8 +159,7 @@ class StanzaParser:
             import stanza
         except ImportError as exc:  # pragma: no cover - stanza is a hard dependency
             raise ModelError(f"stanza is not installed: {exc}") from exc
-        if use_gpu is None:
-            use_gpu = os.environ.get("ANNOTATOR_GPU", "auto") != "0" and cuda_available()
+        use_gpu = gpu_wanted(use_gpu)
         logging.getLogger("stanza").setLevel(logging.WARNING)
         try:
             self.pipeline = stanza.Pipeline(lang="ar", use_gpu=use_gpu, logging_level="WARN",

@@ -20,6 +20,19 @@ from annotator.nlp.workers import ParserSpec, WorkerPool, default_workers
 # Stanza batch sizes for the pipeline when we control it (see annotator.nlp.stanza_pipeline).
 GPU_BATCH_SIZES = {"depparse": 5000, "pos": 5000, "lemma": 5000, "tokenize": 256}
 
+# Parsing processes that feed one GPU. One is not enough: Stanza's Python around the model (batches,
+# vocabularies, documents) keeps that process busy on one core while the GPU idles. On an H100 with
+# 16 cores (docs/scale.md, "GPU"), 600 JawharaFM articles: 1 worker 2,968 words/s, 2 4,570, 3 6,376,
+# 4 5,852, 6 6,619 (the main process, rules and database, is then the limit); the GPU was busy 7-14%
+# of the time. Each worker holds its own models on the GPU (3-4 GiB with the CUDA context).
+GPU_WORKERS = 3
+
+
+def default_gpu_workers(cores: int | None = None) -> int:
+    """Parsing processes for one GPU: GPU_WORKERS, leaving one core to the main process."""
+    cores = default_workers() if cores is None else cores
+    return max(1, min(GPU_WORKERS, cores - 1))
+
 
 @dataclass
 class ParsingSetup:
@@ -39,8 +52,9 @@ class ParsingSetup:
         from annotator.nlp.stanza_pipeline import (
             DEFAULT_QUANTIZE,
             FAST_BATCH_SIZES,
+            GPU_ENV,
             QUANTIZE_ENV,
-            cuda_available,
+            gpu_wanted,
             quantize_from_env,
         )
 
@@ -50,10 +64,14 @@ class ParsingSetup:
             from annotator.nlp.models import resolve_models
 
             models = resolve_models(getattr(args, "models", None)).directory  # a bad --models fails here, at once
-        use_gpu = not getattr(args, "cpu", False) and test_parser is None and cuda_available()
+        if getattr(args, "cpu", False):
+            # --cpu holds for every parser of this process and its workers, also one built with
+            # use_gpu=None (the GPU when torch sees one), such as the plain pipeline of `annotator bench`.
+            os.environ[GPU_ENV] = "0"
+        use_gpu = not getattr(args, "cpu", False) and test_parser is None and gpu_wanted(None)
         workers = getattr(args, "workers", None)
         if workers is None:
-            workers = 1 if use_gpu else default_workers()  # one GPU: one process feeds it
+            workers = default_gpu_workers() if use_gpu else default_workers()
         # On the CPU the parser is int8 by default; --quantize / --no-quantize beat $ANNOTATOR_QUANTIZE.
         option = getattr(args, "quantize", None)
         if option is None:
