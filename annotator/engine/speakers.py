@@ -128,6 +128,8 @@ def name_part(mention: str, lex: Lexicon) -> str | None:
     before = normalize(words[len(words) - len(name) - 1]) if len(name) < len(words) else ""
     if any(ch.isdigit() for ch in before):
         return None  # البالغة 44 عاما: what follows a number is a unit
+    if before in _PLACE_PREPOSITIONS or (name and normalize(name[0]) in _PLACE_PREPOSITIONS):
+        return None  # مستشار في إدارة الحكم الذاتي في شمال سوريا: a place, not a name
     governed = (before in lex.titles or before in lex.org_nouns) and not before.startswith("ال")
     if governed and (len(name) == 1 or normalize(name[-1]).startswith("ال")):
         return None  # رئيس جنوب السودان, مدرب ليفربول: what the title governs, not a name
@@ -139,6 +141,7 @@ def _comma_after(mention: str) -> set[str]:
     return {w.strip(_PUNCT) for w in clean_mention(mention).split() if w.rstrip().endswith(("،", ","))}
 
 
+_PLACE_PREPOSITIONS = {"في", "من", "عن", "لدي", "الي"}  # normalised: لدى, إلى
 _OPENING_GLUE = {"عبد", "ابو", "ام"}  # بن and بنت follow a given name, they never open a name
 
 

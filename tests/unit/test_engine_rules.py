@@ -311,3 +311,17 @@ def test_dropped_subject_after_a_nested_report_is_the_outer_speaker() -> None:
 def test_title_phrase_runs_on_to_the_name(fixture: str, speaker: str, source: str) -> None:
     [p] = run(fixture)
     assert (p["speaker"], p["source"]) == (speaker, source)
+
+
+@pytest.mark.parametrize(
+    ("mention", "name"),
+    [
+        ("مستشار في إدارة الحكم الذاتي للأكراد في شمال سوريا", None),  # a place after في, not a name
+        ("المتحدث باسم الخارجية أحمد أبو زيد", "أحمد أبو زيد"),
+        ("محامي عائلة الضحية، جون ماكنزي", "جون ماكنزي"),
+    ],
+)
+def test_name_part(mention: str, name: str | None) -> None:
+    from annotator.engine.speakers import name_part
+    from annotator.lang.ar import lexicon
+    assert name_part(mention, lexicon()) == name
