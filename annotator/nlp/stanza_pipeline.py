@@ -66,7 +66,7 @@ def cuda_available() -> bool:
         return False
 
 
-GPU_ENV = "ANNOTATOR_GPU"  # "0": never the GPU, also for a parser built with use_gpu=None (`--cpu` sets it)
+GPU_ENV = "ANNOTATOR_GPU"  # "0": never the GPU, for a parser built with use_gpu=None (what --cpu does)
 
 
 def gpu_wanted(use_gpu: bool | None) -> bool:

@@ -63,13 +63,14 @@ class Timing:
                 "articles_per_s": round(self.articles / self.seconds, 3) if self.seconds else 0.0}
 
 
-def plain_pipeline(articles: list[Article], models: Path | None) -> tuple[Timing, list[ParsedDocument]]:
+def plain_pipeline(articles: list[Article], models: Path | None,
+                   use_gpu: bool = False) -> tuple[Timing, list[ParsedDocument]]:
     """Stanza as it comes: default settings, one ``pipeline(text)`` call per article, in this process."""
     from annotator.nlp.models import resolve_models
     from annotator.nlp.stanza_pipeline import StanzaParser
 
     t0 = time.perf_counter()
-    parser = StanzaParser(resolve_models(models), use_gpu=None)
+    parser = StanzaParser(resolve_models(models), use_gpu=use_gpu)  # the same device as the run beside it
     startup = time.perf_counter() - t0
     cpu0, t0 = _cpu_seconds(), time.perf_counter()
     parses = [parser.parse(a.text) for a in articles]
@@ -202,7 +203,7 @@ def run_bench(articles: list[Article], db: Database, setup: ParsingSetup, *, bat
     parses: dict[str, ParsedDocument] = {}
     if plain:
         say(f"plain Stanza pipeline on {len(articles)} articles ...")
-        timing, full = plain_pipeline(articles, setup.models)
+        timing, full = plain_pipeline(articles, setup.models, setup.use_gpu)
         report["plain"] = timing.as_dict()
         parses = {a.sha256: p for a, p in zip(articles, full, strict=True)}
     registry = seeded_registry(db)

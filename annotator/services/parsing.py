@@ -52,7 +52,6 @@ class ParsingSetup:
         from annotator.nlp.stanza_pipeline import (
             DEFAULT_QUANTIZE,
             FAST_BATCH_SIZES,
-            GPU_ENV,
             QUANTIZE_ENV,
             gpu_wanted,
             quantize_from_env,
@@ -64,10 +63,6 @@ class ParsingSetup:
             from annotator.nlp.models import resolve_models
 
             models = resolve_models(getattr(args, "models", None)).directory  # a bad --models fails here, at once
-        if getattr(args, "cpu", False):
-            # --cpu holds for every parser of this process and its workers, also one built with
-            # use_gpu=None (the GPU when torch sees one), such as the plain pipeline of `annotator bench`.
-            os.environ[GPU_ENV] = "0"
         use_gpu = not getattr(args, "cpu", False) and test_parser is None and gpu_wanted(None)
         workers = getattr(args, "workers", None)
         if workers is None:

@@ -30,7 +30,7 @@ def gpu(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.delenv("ANNOTATOR_TEST_PARSER", raising=False)
     monkeypatch.delenv(QUANTIZE_ENV, raising=False)
-    monkeypatch.setenv(GPU_ENV, "auto")  # set, so that what --cpu writes is undone at teardown
+    monkeypatch.setenv(GPU_ENV, "auto")  # whatever the machine running the tests has set
     monkeypatch.setattr(models, "resolve_models", lambda _: SimpleNamespace(directory=Path("/models"), kind="custom"))
     monkeypatch.setattr(stanza_pipeline, "cuda_available", lambda: True)
 
@@ -71,9 +71,19 @@ def test_cpu_option_keeps_every_parser_of_the_process_off_the_gpu(monkeypatch: p
     setup = ParsingSetup.from_args(_args(cpu=True))
     assert not setup.use_gpu and setup.workers == 16
     assert setup.spec().use_gpu is False
-    # `annotator bench --cpu` builds its plain pipeline with use_gpu=None: it must stay on the CPU too
-    assert not gpu_wanted(None)
     assert gpu_wanted(True) and not gpu_wanted(False)  # an explicit answer is never overridden
+    # `annotator bench --cpu`: the plain pipeline beside the run is built on the same device as the run
+    from annotator.services import bench
+
+    built: list[bool | None] = []
+
+    class FakeParser:
+        def __init__(self, _spec: object, use_gpu: bool | None = None) -> None:
+            built.append(use_gpu)
+
+    monkeypatch.setattr(stanza_pipeline, "StanzaParser", FakeParser)
+    bench.plain_pipeline([], None, setup.use_gpu)
+    assert built == [False]
 
 
 @pytest.mark.usefixtures("gpu")
