@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -68,39 +68,15 @@ def seed_texts() -> dict[str, str]:
     return texts
 
 
+@cache
 def corpus_texts(path: Path) -> dict[str, str]:
-    """The texts of the corpus articles a gold file names (dev, dev2, dev3, dev4)."""
-    by_corpus: dict[tuple[str, str, str], set[str]] = {}
-    for r in read_jsonl(path):
-        by_corpus.setdefault(corpus_file(r["doc"]), set()).add(r["doc"])
-    texts: dict[str, str] = {}
-    for (name, id_field, text_field), ids in by_corpus.items():
-        texts.update(read_corpus(name, id_field, text_field, ids))
-    return texts
+    """The texts of the corpus articles a gold file names (dev, dev2, dev3, dev4), read once per file."""
+    return texts_of({r["doc"] for r in read_jsonl(path)})
 
 
-@cache
-def dev_texts() -> dict[str, str]:
-    return corpus_texts(DEV_GOLD)
-
-
-@cache
-def dev2_texts() -> dict[str, str]:
-    return corpus_texts(DEV2_GOLD)
-
-
-@cache
-def dev3_texts() -> dict[str, str]:
-    return corpus_texts(DEV3_GOLD)
-
-
-@cache
-def dev4_texts() -> dict[str, str]:
-    return corpus_texts(DEV4_GOLD)
-
-
-GOLD = {"seeds": (SEEDS_GOLD, seed_texts), "dev": (DEV_GOLD, dev_texts), "dev2": (DEV2_GOLD, dev2_texts),
-        "dev3": (DEV3_GOLD, dev3_texts), "dev4": (DEV4_GOLD, dev4_texts)}
+GOLD = {"seeds": (SEEDS_GOLD, seed_texts), **{
+    name: (path, partial(corpus_texts, path))
+    for name, path in (("dev", DEV_GOLD), ("dev2", DEV2_GOLD), ("dev3", DEV3_GOLD), ("dev4", DEV4_GOLD))}}
 
 
 def expected_type(text: str, start: int, end: int) -> str:

@@ -73,9 +73,7 @@ def run_propose(db: Database, args: argparse.Namespace, *, ids: list[int] | None
 
 
 def print_stats(stats: ProposeStats) -> None:
-    rate = stats.words / stats.seconds if stats.seconds else 0.0
-    print(f"{stats.documents} documents parsed ({stats.sentences} sentences, {stats.words:,} words, "
-          f"{rate:,.0f} words/s), {stats.proposals} attributions proposed")
+    print(stats.summary())  # the same words and documents as the progress bar
     for name, reason in stats.failed[:20]:
         print(f"annotator: failed to parse {name}: {reason}", file=sys.stderr)
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from annotator.cli import add_json_flag, subcommand
 from annotator.commands._common import database, print_json, report_rejected
 from annotator.commands.ingest import add_input_options
-from annotator.commands.propose import add_propose_options, run_propose
+from annotator.commands.propose import add_propose_options, print_stats, run_propose
 from annotator.errors import ExitCode
 from annotator.ingest import expand_paths, read_inputs
 from annotator.services.documents import store_articles
@@ -45,7 +44,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"{ingested.added} documents added, {ingested.duplicates} already stored, "
               f"{len(ingested.rejected)} skipped")
-        print(stats.summary())  # the same words and documents as the progress bar
-        for name, reason in stats.failed[:20]:
-            print(f"annotator: failed to parse {name}: {reason}", file=sys.stderr)
+        print_stats(stats)
     return ExitCode.INPUT if ingested.rejected or stats.failed else ExitCode.OK

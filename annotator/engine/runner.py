@@ -130,7 +130,7 @@ def _reporting(resolved: list[Proposal], p: Proposal) -> Proposal | None:
     anchor = p.cue or p.source
     if anchor is None:
         return None
-    return next((q for q in reversed(resolved) if q is not p and q.content.contains(anchor)), None)
+    return next((q for q in reversed(resolved) if q.content.contains(anchor)), None)
 
 
 def _inside_quote(ctx: DocContext, offset: int) -> bool:

@@ -495,9 +495,7 @@ def _name_after_title(gs: list[Group], first: int, end: int, ctx: DocContext, *,
             return end  # a reporting verb, or a verb with its object (أذاعته): the subject is over
         stop += 1
     else:
-        return end
-    if stop >= len(gs) and not to_period:
-        return end
+        return end  # no إن/أن, colon, quote (or period) in reach: the phrase is not a subject before its content
     for run in range(end, stop):
         length = _name_run(gs, run, stop, ctx)
         if length and _only_addressee_or_time(gs[run + length:stop], ctx):
@@ -526,7 +524,7 @@ def _only_addressee_or_time(rest: list[Group], ctx: DocContext) -> bool:
     for k, g in enumerate(rest):
         if g.is_punct or g.key in ctx.lex.time_words:
             continue
-        return g.clitic == "ل" or g.key.startswith("لـ") or (g.key == "ل" and k + 1 < len(rest))
+        return g.clitic == "ل" or (g.key == "ل" and k + 1 < len(rest))  # للصحفيين, لـ(عكاظ)
     return True
 
 
@@ -536,8 +534,8 @@ def _name_word(g: Group, ctx: DocContext) -> bool:
 
 
 def _plain_name_piece(g: Group, ctx: DocContext) -> bool:
-    """A word that can be part of a personal name: no clitic, no title, not punctuation; a word with the
-    article only after a given name or a glue word (محمد العمرة, عبد الله)."""
+    """A word that can be part of a personal name: a given name, or a word with no clitic, no article and
+    no title that is not a reporting verb (a family name with the article is ``_name_run``'s to take)."""
     if g.key in ctx.lex.given_names and not g.is_punct and g.text != "على":
         return True  # ف+هد: a given name the tokenizer split like a conjunction and a word
     if g.is_punct or g.clitic is not None or g.key in ctx.lex.titles or _stops(g, ctx) or g.text[:1] in QUOTE_CHARS:

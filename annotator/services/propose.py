@@ -293,7 +293,10 @@ def repropose_stored(db: Database, *, ids: Sequence[int] | None = None,
             stats.proposals += store_result(session, doc, parsed, result, doc.parser or "stored", keep_sentences=True)
             stats.documents += 1
             stats.sentences += len(parsed.sentences)
+            stats.words += sum(len(s.words) for s in parsed.sentences)
+            words = count_words(doc.text)
+            stats.input_words += words
         if on_document:
-            on_document(1, 0)
+            on_document(1, words)
     stats.seconds = time.perf_counter() - started
     return stats

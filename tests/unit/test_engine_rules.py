@@ -125,6 +125,13 @@ def test_quotes_paired_by_order(text: str, inner: list[str]) -> None:
         # one of a group is that phrase, not the organisation named inside it
         ("partitive_source", "أحد محامي شركة كولومبوس نوفا", "وقال", "أحد محامي شركة كولومبوس نوفا"),
         ("title_apposition", "ياسر مدخلي", "كشف", "الممثل، المخرج المسرحي ياسر مدخلي"),
+        # a long title runs on through its ل/ب/في phrases, a second title and a comma to the name before أن;
+        # لـ(الوطن) after the name is whom it was told to; an occupation without the article is a title
+        ("title_tail_comma_name", "كمال الدريدي", "أكد",
+         "المندوب الجهوي لشؤون الشباب والرياضة بالقيروان، كمال الدريدي"),
+        ("title_tail_addressee", "سامي العتيبي", "أوضح",
+         "مدير عام فرع الهيئة العامة للثقافة في تبوك المهندس سامي العتيبي"),
+        ("title_comma_foreign_name", "جون ماكنزي", "وقال", "محامي عائلة الضحية، جون ماكنزي"),
     ],
 )
 def test_source_and_speaker(fixture: str, speaker: str, cue: str, source: str) -> None:
@@ -295,22 +302,6 @@ def test_dropped_subject_after_a_nested_report_is_the_outer_speaker() -> None:
     outer, nested, added = run("nested_then_dropped")
     assert (outer["speaker"], nested["speaker"]) == ("أحمد السالمي", "خبراء المعهد الوطني")
     assert (added["cue"], added["source"], added["speaker"]) == ("وأضاف", None, "أحمد السالمي")
-
-
-@pytest.mark.parametrize(
-    ("fixture", "speaker", "source"),
-    [
-        # a long title with its ل/ب phrases, a comma, then the name right before أن
-        ("title_tail_comma_name", "كمال الدريدي", "المندوب الجهوي لشؤون الشباب والرياضة بالقيروان، كمال الدريدي"),
-        # a title with في + place and a second title; لـ(الوطن) after the name is whom it was told to
-        ("title_tail_addressee", "سامي العتيبي", "مدير عام فرع الهيئة العامة للثقافة في تبوك المهندس سامي العتيبي"),
-        # an occupation without the article, then the name in a comma apposition
-        ("title_comma_foreign_name", "جون ماكنزي", "محامي عائلة الضحية، جون ماكنزي"),
-    ],
-)
-def test_title_phrase_runs_on_to_the_name(fixture: str, speaker: str, source: str) -> None:
-    [p] = run(fixture)
-    assert (p["speaker"], p["source"]) == (speaker, source)
 
 
 @pytest.mark.parametrize(

@@ -129,3 +129,21 @@ def test_progress_bar_and_summary_count_the_same_words(tmp_path: Path, monkeypat
     good = sum(len(t.split()) for n, t in texts.items() if n != "bad.txt")
     assert in_summary == good and summary.startswith("5 documents parsed (")  # not the failed one's words
     assert "words: whitespace-separated words of the documents parsed, as on the progress bar" in out
+
+
+def test_rules_only_rerun_counts_the_words_it_went_through(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """`annotator propose --rules-only` prints the same summary as a run, over the stored parses."""
+    monkeypatch.setenv("ANNOTATOR_TEST_PARSER", "words")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    texts = {f"a{k}.txt": f"{CUE.format(n=k)}\n{PLAIN.format(n=k)}" for k in range(3)}
+    for name, text in texts.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    db = str(tmp_path / "x.db")
+    assert main(["--db", db, "run", str(corpus), "--workers", "0"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "propose", "--rules-only"]) == 0
+    summary = next(line for line in capsys.readouterr().out.splitlines() if "documents parsed" in line)
+    words = sum(len(t.split()) for t in texts.values())
+    assert summary.startswith(f"3 documents parsed (6 sentences, {words:,} words, ")  # not "0 words"
