@@ -23,6 +23,7 @@ DEV_GOLD = ROOT / "benchmarks" / "gold" / "dev.jsonl"
 DEV2_GOLD = ROOT / "benchmarks" / "gold" / "dev2.jsonl"
 DEV3_GOLD = ROOT / "benchmarks" / "gold" / "dev3.jsonl"
 DEV4_GOLD = ROOT / "benchmarks" / "gold" / "dev4.jsonl"
+DEV5_GOLD = ROOT / "benchmarks" / "gold" / "dev5.jsonl"
 NEWS = SHARED / "corpus" / "news"
 
 QUOTE_MARKS = set("\"“”«»")
@@ -70,13 +71,14 @@ def seed_texts() -> dict[str, str]:
 
 @cache
 def corpus_texts(path: Path) -> dict[str, str]:
-    """The texts of the corpus articles a gold file names (dev, dev2, dev3, dev4), read once per file."""
+    """The texts of the corpus articles a gold file names (dev, dev2, … dev5), read once per file."""
     return texts_of({r["doc"] for r in read_jsonl(path)})
 
 
 GOLD = {"seeds": (SEEDS_GOLD, seed_texts), **{
     name: (path, partial(corpus_texts, path))
-    for name, path in (("dev", DEV_GOLD), ("dev2", DEV2_GOLD), ("dev3", DEV3_GOLD), ("dev4", DEV4_GOLD))}}
+    for name, path in (("dev", DEV_GOLD), ("dev2", DEV2_GOLD), ("dev3", DEV3_GOLD), ("dev4", DEV4_GOLD),
+                       ("dev5", DEV5_GOLD))}}
 
 
 def expected_type(text: str, start: int, end: int) -> str:
@@ -231,3 +233,23 @@ def test_dev4_texts_differ_from_the_seeds_and_the_other_sets() -> None:
                       | doc_ids("test_docs.txt"))
     blocked = {t.strip() for t in others.values()} | {t.strip() for t in seed_texts().values()}
     assert not {t.strip() for t in dev4.values()} & blocked
+
+
+def test_dev5_documents_are_listed_and_apart_from_the_other_sets() -> None:
+    """dev5_docs.txt names every document of dev5.jsonl (35 in all) and none of dev, dev2, dev3, dev4 or test."""
+    dev5 = doc_ids("dev5_docs.txt")
+    assert len(dev5) == 35
+    assert {r["doc"] for r in read_jsonl(DEV5_GOLD)} <= dev5
+    others = (doc_ids("dev_docs.txt") | doc_ids("dev2_docs.txt") | doc_ids("dev3_docs.txt") | doc_ids("dev4_docs.txt")
+              | doc_ids("test_docs.txt"))
+    assert not dev5 & others
+
+
+def test_dev5_texts_differ_from_the_seeds_and_the_other_sets() -> None:
+    """No dev5 article repeats the text of a seed article or of a dev, dev2, dev3, dev4 or test article."""
+    dev5 = texts_of(doc_ids("dev5_docs.txt"))
+    assert len(dev5) == 35
+    others = texts_of(doc_ids("dev_docs.txt") | doc_ids("dev2_docs.txt") | doc_ids("dev3_docs.txt")
+                      | doc_ids("dev4_docs.txt") | doc_ids("test_docs.txt"))
+    blocked = {t.strip() for t in others.values()} | {t.strip() for t in seed_texts().values()}
+    assert not {t.strip() for t in dev5.values()} & blocked

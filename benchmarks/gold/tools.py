@@ -12,9 +12,9 @@ Usage (from the project root):
     .venv/bin/python benchmarks/gold/tools.py build         # rebuild the gold JSONL files from the specs
     .venv/bin/python benchmarks/gold/tools.py check         # check the gold JSONL files against the texts
 
-`select` and `show` take `--set dev2`, `--set dev3` or `--set dev4` for the second, third and fourth dev sets
-(`select_dev2`, `select_dev3`, `select_dev4`); `build` and `check` handle seeds, dev, dev2, dev3 and dev4 (each
-only once its spec exists); with `--set` they handle that set only.
+`select` and `show` take `--set dev2`, `--set dev3`, `--set dev4` or `--set dev5` for the second to fifth dev
+sets (`select_dev2` … `select_dev5`); `build` and `check` handle seeds, dev, dev2, dev3, dev4 and dev5 (each only
+once its spec exists); with `--set` they handle that set only.
 
 Spec format (one file per gold set, UTF-8, values are raw text to the end of the line, no quoting):
 
@@ -58,6 +58,7 @@ DEV_GOLD = GOLD_DIR / "dev.jsonl"
 DEV2_GOLD = GOLD_DIR / "dev2.jsonl"
 DEV3_GOLD = GOLD_DIR / "dev3.jsonl"
 DEV4_GOLD = GOLD_DIR / "dev4.jsonl"
+DEV5_GOLD = GOLD_DIR / "dev5.jsonl"
 
 # The corpus files of the dev set: the JSON field holding the text and the one holding the id.
 CORPORA: dict[str, tuple[str, str]] = {
@@ -269,6 +270,23 @@ def select_dev4(seed: int = DEV4_SEED, reserve: int = 0) -> list[tuple[str, str,
     """The dev4 articles as (corpus file, stratum, id), in draw order (the dev2 draw, `_select_stratified`)."""
     return _select_stratified(seed, ("dev_docs.txt", "dev2_docs.txt", "dev3_docs.txt", "test_docs.txt"),
                               DEV4_PASSED_OVER, reserve, block_seeds=True)
+
+
+# ---------------------------------------------------------------- dev5 selection
+
+# The fifth dev set (README.md, "dev5"): drawn exactly like dev4 (same strata, quotas and eligibility), excluding
+# every article of dev_docs.txt, dev2_docs.txt, dev3_docs.txt, dev4_docs.txt and test_docs.txt by id and by text,
+# and any text equal to a seed article's. The seed is the one given for this set; it equals DEV3_SEED, so each
+# stratum is shuffled into dev3's order and dev5 takes the next eligible articles of that order after dev3's
+# (and the other sets') articles (README.md, "dev5").
+DEV5_SEED = 20261123
+DEV5_PASSED_OVER: frozenset[str] = frozenset()
+
+
+def select_dev5(seed: int = DEV5_SEED, reserve: int = 0) -> list[tuple[str, str, str]]:
+    """The dev5 articles as (corpus file, stratum, id), in draw order (the dev2 draw, `_select_stratified`)."""
+    return _select_stratified(seed, ("dev_docs.txt", "dev2_docs.txt", "dev3_docs.txt", "dev4_docs.txt",
+                                     "test_docs.txt"), DEV5_PASSED_OVER, reserve, block_seeds=True)
 
 
 # ---------------------------------------------------------------- building records from substrings
@@ -534,9 +552,10 @@ GOLD_SETS: dict[str, tuple[str, Path, bool]] = {  # set name: (spec, gold file, 
     "dev2": ("dev2.gold.txt", DEV2_GOLD, True),
     "dev3": ("dev3.gold.txt", DEV3_GOLD, True),
     "dev4": ("dev4.gold.txt", DEV4_GOLD, True),
+    "dev5": ("dev5.gold.txt", DEV5_GOLD, True),
 }
 # the stratified draws of the later dev sets
-SELECTORS = {"dev2": select_dev2, "dev3": select_dev3, "dev4": select_dev4}
+SELECTORS = {"dev2": select_dev2, "dev3": select_dev3, "dev4": select_dev4, "dev5": select_dev5}
 
 
 def _build(only: str | None = None) -> None:
@@ -585,11 +604,11 @@ def _review(spec: str) -> None:
 
 def main(argv: list[str]) -> None:
     which: str | None = None
-    if "--set" in argv:  # `--set dev` (the default for select and show), `--set dev2`, `dev3` or `dev4`
+    if "--set" in argv:  # `--set dev` (the default for select and show), `--set dev2` … `dev5`
         i = argv.index("--set")
         which = argv[i + 1] if i + 1 < len(argv) else ""
-        if which not in ("dev", "dev2", "dev3", "dev4"):
-            raise SystemExit(f"unknown set: {which!r} (dev, dev2, dev3 or dev4)")
+        if which not in ("dev", *SELECTORS):
+            raise SystemExit(f"unknown set: {which!r} (dev, dev2, dev3, dev4 or dev5)")
         argv = argv[:i] + argv[i + 2:]
     command = argv[0] if argv else "check"
     if command == "select" and which in SELECTORS:
@@ -606,7 +625,7 @@ def main(argv: list[str]) -> None:
         _build(which)
     elif command == "check":
         for name, (_, path, dev) in GOLD_SETS.items():
-            if (which is not None and name != which) or (name in ("dev2", "dev3", "dev4") and not path.exists()):
+            if (which is not None and name != which) or (name in SELECTORS and not path.exists()):
                 continue
             records = read_jsonl(path)
             problems = check_records(records, gold_texts(records, dev))
