@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from annotator.engine.context import DocContext
@@ -108,6 +109,9 @@ def _resolve_one(p: Proposal, last: Proposal | None, ctx: DocContext,
         anchor = max(source.end, p.cue.end if p.cue else 0)
         if anchor < p.content.start:
             speakers.note_document(ctx.text[anchor:p.content.start], entry)
+        elif p.content.end <= anchor:
+            # "…"، وفقا لما ذكرته خدمة الطوارئ في بيان لها: the statement is named after its author
+            speakers.note_document(_clause_after(ctx.text, anchor), entry)
         return replace(p, source=source, speaker=entry.name), entry
     entry, agreed = speakers.most_recent(p.agreement)
     if entry is None and speakers.entities is not None:
@@ -123,6 +127,14 @@ def _resolve_one(p: Proposal, last: Proposal | None, ctx: DocContext,
     speakers.note(entry)
     factor = 0.9 if agreed else 0.7
     return replace(p, speaker=entry.name, confidence=round(p.confidence * factor, 3), rule=p.rule + "+prodrop"), entry
+
+
+DOCUMENT_REACH = 40  # characters after a source in which `في بيان` names the text it issued
+
+
+def _clause_after(text: str, at: int) -> str:
+    clause = text[at:at + DOCUMENT_REACH]
+    return re.split(r"[.\n؛]", clause, maxsplit=1)[0]
 
 
 def _reporting(resolved: list[Proposal], p: Proposal) -> Proposal | None:

@@ -25,6 +25,7 @@ OBJECT_RELS = {"obj", "iobj"}
 COMMAS = {"،", ","}
 RELATIVES = {normalize(w) for w in ("الذي", "التي", "الذين", "اللذان", "اللتان", "اللذين", "اللتين", "اللواتي")}
 _PREP_CLITICS = {"ب", "ل", "ك"}
+_TANWEEN_FATH = ("\u064b\u0627", "\u0627\u064b", "\u064b")  # ـًا، ـاً، ـةً
 RESUMPTIVES = {normalize(w) for w in ("فيه", "فيها", "منه", "منها", "عنه", "عنها")}
 _CONJ = {"و", "ف"}
 # Heads of unnamed sources, whose ل/ب phrase says where they work (مصدرا بالشركة).
@@ -144,6 +145,8 @@ def _stops(g: Group, ctx: DocContext) -> bool:
     if g.text == "علي" and g.upos in NAME_UPOS:
         return False  # the name Ali, written with ي, which normalises like the preposition على
     head_key = normalize(g.head.text)
+    if g.text.endswith(_TANWEEN_FATH):
+        return True  # نهض السيد هاشم مدهوشًا: a word marked accusative indefinite describes, it names no one
     return (key in ctx.lex.np_stoppers or (head_key in ctx.lex.np_stoppers and g.clitic is None)
             or key in COMPLEMENTIZERS or normalize(g.words[0].text) in COMPLEMENTIZERS or key in RELATIVES)
 
@@ -184,8 +187,8 @@ def _modifier_pp(gs: list[Group], i: int, first: int, ctx: DocContext) -> bool:
     the name (رئيس نادي كرة القدم بالحمامات أحمد الشعباني), or after an organisation or an unnamed
     source (الاتحاد المصري لكرة القدم, مصدرا بالشركة). Never a name's addressee (قال لافروف لكيم)."""
     g = gs[i]
-    if g.clitic not in {"ل", "ب"} or g.is_punct or len(g.words) > 3:
-        return False
+    if g.clitic not in {"ل", "ب"} or g.is_punct or len(g.words) > 3 or g.key in ctx.lex.np_stoppers:
+        return False  # بالتنسيق مع …: how the subject acted, not where it belongs
     head = normalize(g.head.text if len(g.words) == 2 or g.words[1].text != "ال" else g.words[-1].text)
     bare = head.removeprefix("ال")
     if g.clitic == "ل" and head.startswith("ل") and not head.startswith("ال"):
@@ -456,11 +459,31 @@ def _object_first(g: Group, cue: Word, ctx: DocContext) -> bool:
     return head.feat("Case") == "Acc" and not (head.head == cue.index and head.deprel.startswith("nsubj"))
 
 
+def _past_quoted_addressee(gs: list[Group], first: int) -> int:
+    """`قال لـ"الاقتصادية" خالد الجوهر`: the paper spoken to, a ل with a quoted name, may stand between
+    the cue and its subject; the group index after it (``first`` when there is none)."""
+    i = first
+    if i >= len(gs) or normalize(gs[i].words[0].text).rstrip("ـ") != "ل":
+        return first
+    if len(gs[i].words) > 1 and not gs[i].is_punct:
+        # لـ"عكاظ" as one surface word: ل split off, the quoted name glued to it
+        return i + 1 if gs[i].text[-1:] in QUOTE_CHARS and len(gs[i].text) > 3 else first
+    i += 1
+    while i < len(gs) and gs[i].text.strip("ـ") == "":
+        i += 1  # the tatweel of لـ split off as a token
+    if i < len(gs) and gs[i].text[:1] == "(":
+        gs_end = next((j + 1 for j in range(i, min(i + 5, len(gs))) if gs[j].text[-1:] == ")"), None)
+        return gs_end if gs_end is not None else first  # لـ(عكاظ)
+    end = _quoted_name_end(gs, i) if i < len(gs) else None
+    return end if end is not None else first
+
+
 def source_after(sent: Sentence, cue_pos: int, ctx: DocContext, *, allow_quotes: bool = False) -> Span | None:
     gs = groups(sent, ctx)
     first = group_index(gs, cue_pos) + 1
     if first < len(gs) and gs[first].key in RESUMPTIVES:
         first += 1  # في الوقت الذي أعربت فيه الأمم المتحدة …
+    first = _past_quoted_addressee(gs, first)
     if first < len(gs) and _object_first(gs[first], sent.words[cue_pos], ctx):
         return None
     end = np_groups(gs, first, ctx, allow_quotes=allow_quotes)
@@ -661,8 +684,16 @@ def _antecedent(gs: list[Group], cue_g: int, ctx: DocContext) -> Span | None:
 def find_source(sent: Sentence, cue_pos: int, ctx: DocContext) -> Span | None:
     if _perfect_svo(sent, cue_pos):
         # وكانت المذبوح قد اتهمت المصريين: the subject stands before قد; what follows is the object
-        return source_before(sent, cue_pos, ctx) or source_after(sent, cue_pos, ctx)
-    return source_after(sent, cue_pos, ctx) or source_before(sent, cue_pos, ctx)
+        found = source_before(sent, cue_pos, ctx) or source_after(sent, cue_pos, ctx)
+    else:
+        found = source_after(sent, cue_pos, ctx) or source_before(sent, cue_pos, ctx)
+    return None if found is not None and _pronoun_only(sent, found) else found
+
+
+def _pronoun_only(sent: Sentence, span: Span) -> bool:
+    """لكنه قال, إنها أكدت: a particle carrying a pronoun names no one; the subject is the one before."""
+    words = [w for w in sent.words if span.start <= w.start and w.end <= span.end]
+    return bool(words) and words[-1].upos == "PRON" and all(w.upos in {"CCONJ", "PART", "SCONJ", "PRON"} for w in words)
 
 
 def _perfect_svo(sent: Sentence, cue_pos: int) -> bool:

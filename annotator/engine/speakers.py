@@ -70,13 +70,15 @@ def _mention_words(mention: str) -> list[str]:
 def name_first(mention: str, lex: Lexicon) -> str:
     """`شيموس كولمان، مدافع إيفرتون` -> `شيموس كولمان`: a bare name before a comma apposition is the
     speaker; the title after it is not part of the name."""
-    head, comma, _ = mention.partition("،")
+    head, comma, tail = mention.partition("،")
     if not comma:
-        head, comma, _ = mention.partition(",")
+        head, comma, tail = mention.partition(",")
     head = head.strip()
     if comma and head and name_part(head, lex) == clean_mention(head) and len(head.split()) >= 2 \
             and normalize(clean_mention(head)) not in lex.titles:  # رجل الدين، مقتدى الصدر: a title first
         return head
+    if comma and _title_opens(tail, lex) and len((name_part(head, lex) or "").split()) >= 2:
+        return head  # الأمير خالد بن سلمان، سفير السعودية في أمريكا: the title after the comma is not his name
     words = mention.split()
     for k in range(2, len(words)):  # عبد المجيد بن عمارة مدير المدرسة: the same with no comma
         key = normalize(words[k])
@@ -86,6 +88,12 @@ def name_first(mention: str, lex: Lexicon) -> str:
                 return head
             break
     return mention
+
+
+def _title_opens(phrase: str, lex: Lexicon) -> bool:
+    words = _mention_words(phrase)
+    key = normalize(words[0]) if words else ""
+    return bool(key) and (key in lex.titles or key.removeprefix("ال") in lex.titles)
 
 
 def name_part(mention: str, lex: Lexicon) -> str | None:
@@ -289,7 +297,7 @@ class DocSpeakers:
 
     def note_document(self, between: str, entry: SpeakerEntry) -> None:
         """`قال مؤتمر الإيغور العالمي في تقرير إن …`: a later `التقرير` is the congress."""
-        words = [normalize(w) for w in between.split()]
+        words = [normalize(w.strip(_PUNCT)) for w in between.split()]  # وكشف أبو زيد، في بيان، أن
         for before, word in pairwise(words):
             if before == "في" and word in self.lex.document_nouns:
                 self.antecedents[word] = entry

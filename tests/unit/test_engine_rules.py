@@ -132,6 +132,17 @@ def test_quotes_paired_by_order(text: str, inner: list[str]) -> None:
         ("title_tail_addressee", "سامي العتيبي", "أوضح",
          "مدير عام فرع الهيئة العامة للثقافة في تبوك المهندس سامي العتيبي"),
         ("title_comma_foreign_name", "جون ماكنزي", "وقال", "محامي عائلة الضحية، جون ماكنزي"),
+        # the paper spoken to (لـ"الاقتصادية"، لـ(عكاظ)) may stand between the cue and its subject
+        ("addressee_quoted_paper", "خالد الجوهر", "قال", "خالد الجوهر المحلل"),
+        ("addressee_paren_paper", "عبدالله الثقفي", "وأوضح", "مدير إدارة التعليم بجدة عبدالله الثقفي"),
+        ("addressee_glued_paper", "محمد العنزي", "وقال", "المواطن محمد العنزي"),
+        # a titled name before a comma and a second title: the name alone is the speaker
+        ("name_comma_title", "خالد بن سلمان", "قال", "الأمير خالد بن سلمان، سفير السعودية"),
+        ("party_name_comma_title", "بول رايان", "وقال", "الجمهوري بول رايان، رئيس مجلس النواب"),
+        # what ends a subject: the statement it issued, how it acted, a word in the accusative
+        ("source_then_statement_object", "وزارة الأمن العام الصينية", "أعلنت", "وزارة الأمن العام الصينية"),
+        ("source_then_coordination", "وزارة الخدمة المدنية", "أعلنت", "وزارة الخدمة المدنية"),
+        ("source_then_hal", "خالد المطيري", "وقال", "الرئيس التنفيذي للشركة خالد المطيري"),
     ],
 )
 def test_source_and_speaker(fixture: str, speaker: str, cue: str, source: str) -> None:
@@ -150,6 +161,22 @@ def test_definite_noun_takes_up_an_earlier_mention(fixture: str, speaker: str, a
     first, second = run(fixture)
     assert first["speaker"] == speaker
     assert second["source"] == anaphor and second["speaker"] == speaker
+
+
+def test_the_statement_speaks_for_whoever_issued_it() -> None:
+    # وفقاً لما ذكرته X في بيان لها … وقال البيان … لكنه قال: X, with في بيان after the source
+    channel, said, but = run("statement_named_after")
+    assert channel["speaker"] == said["speaker"] == but["speaker"] == "خدمة الطوارئ الحكومية الأوكرانية"
+    assert said["source"] == "البيان" and but["source"] is None
+    # وكشف أبو زيد، في بيان، أن … وأكد البيان: a person's statement, with commas round في بيان
+    *_, stated = run("statement_after_comma")
+    assert (stated["source"], stated["speaker"]) == ("البيان", "أحمد أبو زيد")
+
+
+def test_a_particle_with_a_pronoun_is_not_a_source() -> None:
+    # ولم يذكر البيان الخسائر لكنه قال إن …: لكنه names no one; the dropped subject is resolved
+    _, but = run("pronoun_after_lakin")
+    assert (but["cue"], but["source"], but["speaker"]) == ("قال", None, "وزارة الدفاع")
 
 
 def test_title_alone_is_the_person_given_that_title_after_the_name() -> None:
