@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from annotator.engine.context import DocContext
 from annotator.engine.source import NAME_UPOS, Group, clitic_family_name, family_word, groups
-from annotator.lang.ar import Lexicon
+from annotator.lang.ar import PLACE_PREPOSITIONS, Lexicon
 from annotator.lang.ar.normalize import name_key, normalize
 from annotator.lang.ar.quotes import QUOTE_CHARS
 
@@ -417,7 +417,8 @@ def build_entities(ctx: DocContext) -> DocEntities:
                 entities.names.append(Name(text, gs[start].start, keys))
             governed = end - start == 1 and start > 0 and not gs[start - 1].key.startswith("ال") \
                 and is_title(gs[start - 1].key, ctx.lex)  # رئيس نوكيا: Nokia is what the title governs
-            title = None if governed else _title_before(gs, start, ctx) or _title_after(gs, end, ctx)
+            place = end - start == 1 and _after_place_preposition(gs, start)
+            title = None if governed or place else _title_before(gs, start, ctx) or _title_after(gs, end, ctx)
             if title:
                 entities.titled.append(Titled(title, text, gs[start].start))
         for i in range(len(gs)):
@@ -492,11 +493,19 @@ def _name_end(gs: list[Group], start: int, ctx: DocContext) -> int:
     return k
 
 
+def _after_place_preposition(gs: list[Group], start: int) -> bool:
+    """مستشار في إدارة الحكم الذاتي للأكراد في شمال سوريا: one word after في (شمال) is a place, not the
+    name of whoever holds the title."""
+    return any(gs[k].key in PLACE_PREPOSITIONS for k in range(max(0, start - 2), start))
+
+
 def _record(gs: list[Group], title_at: int, start: int, end: int, ctx: DocContext, entities: DocEntities) -> None:
     text = _text(gs, start, end, ctx)
     keys = tuple(name_key(w) for w in text.split())
     one_word_name = len(keys) == 1 and (gs[start].upos in NAME_UPOS or gs[start].whole)
     if len(keys) < 2 and not one_word_name:
+        return
+    if one_word_name and _after_place_preposition(gs, start):
         return
     if len(keys) >= 2 and not any(n.keys == keys for n in entities.names):
         entities.names.append(Name(text, gs[start].start, keys))

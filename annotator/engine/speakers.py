@@ -11,7 +11,7 @@ from itertools import pairwise
 
 from annotator.engine.coref import DocEntities, generic_org_kind
 from annotator.engine.source import ISSUED, NAME_GLUE, UNNAMED_HEADS
-from annotator.lang.ar import Lexicon, lexicon
+from annotator.lang.ar import PLACE_PREPOSITIONS, Lexicon, lexicon
 from annotator.lang.ar.normalize import name_key, normalize
 
 MAX_NGRAM = 7
@@ -60,7 +60,7 @@ def generic_name(text: str, lex: Lexicon) -> bool:
     if not words or name_part(text, lex) is not None:
         return False
     first = normalize(words[0])
-    return first.startswith("ال") and len(words) <= 4
+    return (first.startswith("ال") and len(words) <= 4) or _title_only(text, lex)  # مستشار: a title alone
 
 
 def _mention_words(mention: str) -> list[str]:
@@ -136,7 +136,7 @@ def name_part(mention: str, lex: Lexicon) -> str | None:
     before = normalize(words[len(words) - len(name) - 1]) if len(name) < len(words) else ""
     if any(ch.isdigit() for ch in before):
         return None  # البالغة 44 عاما: what follows a number is a unit
-    if before in _PLACE_PREPOSITIONS or (name and normalize(name[0]) in _PLACE_PREPOSITIONS):
+    if before in PLACE_PREPOSITIONS or (name and normalize(name[0]) in PLACE_PREPOSITIONS):
         return None  # مستشار في إدارة الحكم الذاتي في شمال سوريا: a place, not a name
     governed = (before in lex.titles or before in lex.org_nouns) and not before.startswith("ال")
     if governed and (len(name) == 1 or normalize(name[-1]).startswith("ال")):
@@ -149,7 +149,6 @@ def _comma_after(mention: str) -> set[str]:
     return {w.strip(_PUNCT) for w in clean_mention(mention).split() if w.rstrip().endswith(("،", ","))}
 
 
-_PLACE_PREPOSITIONS = {"في", "من", "عن", "لدي", "الي"}  # normalised: لدى, إلى
 _OPENING_GLUE = {"عبد", "ابو", "ام"}  # بن and بنت follow a given name, they never open a name
 
 
@@ -286,7 +285,8 @@ class DocSpeakers:
             entry, canonical = self._match(mention, at)
             if entry is None:
                 entry = self._create(canonical or mention)
-                if canonical and canonical != mention and not _bare_definite(mention):
+                if canonical and canonical != mention and not _bare_definite(mention) \
+                        and not _title_only(mention, self.lex):
                     # الوزارة, الشركة mean another body in the next article: never an alias; الرئيس الأمريكي
                     # does name one person across a corpus of the same years, and stays one
                     self.registry.add_alias(entry, mention)
@@ -560,6 +560,12 @@ def _gender(agreement: str | None) -> str | None:
 
 
 _PARTITIVES = {"احد", "احدي", "بعض", "عدد"}
+
+
+def _title_only(mention: str, lex: Lexicon) -> bool:
+    """مستشار, وزير: one title word names someone in this article only, never across the corpus."""
+    words = _mention_words(mention)
+    return len(words) == 1 and _titleish(normalize(words[0]).removeprefix("ال"), lex)
 
 
 def _partitive(mention: str) -> bool:

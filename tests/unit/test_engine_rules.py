@@ -173,6 +173,17 @@ def test_the_statement_speaks_for_whoever_issued_it() -> None:
     assert (stated["source"], stated["speaker"]) == ("البيان", "أحمد أبو زيد")
 
 
+def test_a_place_after_a_title_is_no_name_and_a_title_alone_stays_in_its_article() -> None:
+    # مستشار في إدارة الحكم الذاتي للأكراد في شمال سوريا: not an adviser named سوريا; and the next
+    # article's مستشار رئيس الجمهورية اليمنية is not this article's adviser
+    shared = registry()
+    first, second = load_conllu("adviser_in_place"), load_conllu("adviser_next_article")
+    speakers = [p.speaker for p in propose(first, shared).proposals]
+    assert speakers == ["الأكراد", "مستشار"]
+    [p] = propose(second, shared).proposals
+    assert p.speaker == "مستشار رئيس الجمهورية اليمنية"
+
+
 def test_a_particle_with_a_pronoun_is_not_a_source() -> None:
     # ولم يذكر البيان الخسائر لكنه قال إن …: لكنه names no one; the dropped subject is resolved
     _, but = run("pronoun_after_lakin")

@@ -15,6 +15,9 @@ import yaml
 from annotator.lang.ar.normalize import normalize
 
 COMPLEMENTIZERS = frozenset(normalize(w) for w in ("إن", "أن", "أنّ", "إنّ", "بأن", "بأنّ"))
+# Prepositions after which a run of words is a place, never a personal name
+# (مستشار في إدارة الحكم الذاتي في شمال سوريا).
+PLACE_PREPOSITIONS = frozenset(normalize(w) for w in ("في", "من", "عن", "لدى", "إلى"))
 # Complementizers with a fused pronoun (أنها ستبدأ): the pronoun belongs to the content.
 FUSED_COMPLEMENTIZERS = ("بأن", "إن", "أن")
 PAST_SUFFIXES = ("", "ت", "وا", "ا", "تا", "ن", "تم")
