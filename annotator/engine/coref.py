@@ -18,6 +18,7 @@ from annotator.lang.ar.normalize import name_key, normalize
 from annotator.lang.ar.quotes import QUOTE_CHARS
 
 NAME_GLUE = {"بن", "ابن", "بنت", "ابو", "عبد", "ال"}  # عبد اللطيف, أحمد بن دغر, أبو مازن
+_WRITTEN_APART = {"ابو", "عبد"}  # أبو زيد / أبوزيد, عبد الله / عبدالله
 TITLE_PREPOSITIONS = {"في", "لدى", "ل", "ب", "باسم", "اسم"}
 MAX_NAME_WORDS = 5
 MAX_TITLE_GROUPS = 8
@@ -128,8 +129,9 @@ class DocEntities:
         keys = tuple(name_key(w) for w in name.split())
         best: Name | None = None
         for n in self.names:
-            if len(n.keys) > len(keys) and _holds(n.keys, keys) and (best is None or len(n.keys) > len(best.keys)) \
-                    and not self._clitic_before(n.keys, keys):
+            found = _glued_keys(keys) if not _holds(n.keys, keys) else keys  # أبو زيد in أحمد أبوزيد
+            if len(n.keys) > len(found) and _holds(n.keys, found) \
+                    and (best is None or len(n.keys) > len(best.keys)) and not self._clitic_before(n.keys, found):
                 best = n
         return best.text if best else None
 
@@ -203,6 +205,14 @@ class DocEntities:
             # the closest one named as a subject or object; one after a preposition only when there is no other
             return next((o for o in reversed(before) if not o.governed), before[-1])
         return found[0] if found else None
+
+
+def _glued_keys(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """(ابو, زيد) -> (ابوزيد,): أبو, عبد and ابن are written apart and together in one article."""
+    for i in range(len(keys) - 1):
+        if keys[i] in _WRITTEN_APART:
+            return (*keys[:i], keys[i] + keys[i + 1], *keys[i + 2:])
+    return keys
 
 
 def _holds(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:

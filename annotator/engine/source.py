@@ -544,10 +544,10 @@ def _name_run(gs: list[Group], run: int, stop: int, ctx: DocContext) -> int:
 
 def _only_addressee_or_time(rest: list[Group], ctx: DocContext) -> bool:
     """What may stand between the name and إن/أن: commas, time words, and whom it was told to (لـ(عكاظ))."""
-    for k, g in enumerate(rest):
+    for g in rest:
         if g.is_punct or g.key in ctx.lex.time_words:
             continue
-        return g.clitic == "ل" or (g.key == "ل" and k + 1 < len(rest))  # للصحفيين, لـ(عكاظ)
+        return g.clitic == "ل" or g.key == "ل"  # للصحفيين, لـ(عكاظ), ل"الجوهرة أف أم" (the quote ends the run)
     return True
 
 

@@ -363,7 +363,7 @@ class DocSpeakers:
         if _partitive(mention):
             return self.registry.by_key(mention), mention  # أحد محامي شركة كولومبوس نوفا: not the company
         whole = self.generic.get(name_key(mention)) or self.registry.by_key(mention) \
-            or self._known_full_name(mention) or self._unnamed(mention)
+            or self._known_full_name(mention) or self._unnamed(mention) or self._local_lookup(mention)
         if whole is not None:
             return whole, None
         ents = self.entities
@@ -464,8 +464,11 @@ class DocSpeakers:
         return None
 
     def _local_lookup(self, name: str) -> SpeakerEntry | None:
-        """A one-word name that is the first or last name of someone named fully in this document."""
+        """A one-word name that is the first or last name of someone named fully in this document
+        (الحمادي after فهد الحمادي; أبو زيد after أحمد أبوزيد, the glue word written apart)."""
         words = name.split()
+        if len(words) == 2 and normalize(words[0]) in _OPENING_GLUE:
+            words = [words[0] + words[1]]
         return self.local.get(name_key(words[0])) if len(words) == 1 else None
 
     def _create(self, mention: str) -> SpeakerEntry:

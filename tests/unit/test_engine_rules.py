@@ -184,6 +184,26 @@ def test_a_place_after_a_title_is_no_name_and_a_title_alone_stays_in_its_article
     assert p.speaker == "مستشار رئيس الجمهورية اليمنية"
 
 
+@pytest.mark.parametrize(
+    ("fixture", "speaker", "later_source"),
+    [
+        ("glue_written_apart", "أحمد أبوزيد", "أبو زيد"),  # أبوزيد first, then أبو زيد
+        ("surname_after_long_title", "فهد الحمادي", "الحمادي"),  # a family name with the article alone
+    ],
+)
+def test_a_later_short_name_is_the_person_named_fully(fixture: str, speaker: str, later_source: str) -> None:
+    first, *later = run(fixture)
+    assert first["speaker"] == speaker
+    assert later and all(p["source"] == later_source and p["speaker"] == speaker for p in later)
+
+
+def test_a_channel_title_runs_to_the_name_before_a_quoted_addressee() -> None:
+    # وفق ما أكدته المندوبة الجهوية للتربية بسوسة، سميرة خضر ل"الجوهرة أف أم". وأضافت …
+    channel, added, _ = run("channel_title_name_quoted_addressee")
+    assert (channel["source"], channel["speaker"]) == ("المندوبة الجهوية للتربية بسوسة، سميرة خضر", "سميرة خضر")
+    assert (added["cue"], added["speaker"]) == ("وأضافت", "سميرة خضر")
+
+
 def test_a_particle_with_a_pronoun_is_not_a_source() -> None:
     # ولم يذكر البيان الخسائر لكنه قال إن …: لكنه names no one; the dropped subject is resolved
     _, but = run("pronoun_after_lakin")
