@@ -40,6 +40,7 @@ MIN_COLON_WORDS = 5  # قال: <at least a clause>
 SHORT_QUOTE_WORDS = 8  # a quote this short between a cue and its complementizer is a name or a title
 QUOTE_REACH = 24  # words between a cue and its quote (a long title: أستاذ علوم الفلك والفضاء بجامعة …، الاسم:)
 PREP_REACH = 10  # words between the subject and the governing preposition (كل منهما عن …)
+ASIDE_WORDS = 6  # words in a comma-delimited aside between the subject and its preposition (، برونو لو مير،)
 _FUSED_COMP = re.compile(r"^(ب?[أإا]نّ?)(?=\w)")
 _END_PUNCT = ".،,؛;:!؟?"
 HEADLINE_BLOCKLIST = {normalize(w) for w in (
@@ -651,7 +652,7 @@ def _prep_proposal(sent: Sentence, ctx: DocContext, hit: CueHit, prep: str, with
         k = after
         while k < min(len(sent.words), after + PREP_REACH):
             if sent.words[k].text in COMMAS:
-                skipped = _time_aside(sent, k, ctx)
+                skipped = _time_aside(sent, k, ctx) or _aside_before_prep(sent, k, prep)
                 if skipped is None:
                     break
                 k = skipped  # أعلنت قيادة التحالف، أمس، عن …: a time aside between the source and عن
@@ -688,6 +689,21 @@ def _after_prep(sent: Sentence, at: int, prep: str) -> int:
     nxt = next((w for w in sent.words[at:at + 3] if w.start >= start), None)
     comp = _comp_start(nxt) if nxt is not None else None
     return comp if comp is not None else start
+
+
+def _aside_before_prep(sent: Sentence, comma: int, prep: str) -> int | None:
+    """Index after `، برونو لو مير،` when the preposition follows the second comma: a short aside with no
+    verb (a name in apposition, خلال اجتماع) between the source and its complement (وحذر الوزير، …، من);
+    also the aside's closing comma itself, when the first comma was passed already."""
+    if comma + 1 < len(sent.words) and _prep_start(sent, comma + 1, prep) is not None:
+        return comma + 1
+    for j in range(comma + 2, min(len(sent.words) - 1, comma + 2 + ASIDE_WORDS)):
+        w = sent.words[j]
+        if w.upos == "VERB":
+            return None
+        if w.text in COMMAS:
+            return j + 1 if _prep_start(sent, j + 1, prep) is not None else None
+    return None
 
 
 def _time_aside(sent: Sentence, comma: int, ctx: DocContext) -> int | None:
@@ -738,15 +754,19 @@ def _channel_source(sent: Sentence, after: int, ctx: DocContext) -> tuple[int, S
 
 
 def verb_noun(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
-    """أكد ضرورة …، أعلنت الوزارة بدء …، أبدى استعداده …: a verbal noun after the verb is the content."""
-    for hit in verb_cues(sent, ctx):
+    """أكد ضرورة …، أعلنت الوزارة بدء …، أبدى استعداده …، (…،) مؤكداً استمرار …: a verbal noun after
+    the verb (and its subject), or right after the participle, is the content."""
+    for hit in verb_cues(sent, ctx) + participle_cues(sent, ctx):
         if not hit.cue.takes_noun or _find_comp(sent, hit.pos, ctx) is not None:
             continue
         after = hit.pos + 1
-        found = phrase_after(sent, after, ctx) if after < len(sent.words) else None
-        source, follows = _source_for(sent, hit, ctx)
-        if found is not None and source is not None:
-            after = found[1]
+        if hit.participle:
+            source, follows = _speaker_of(sent, hit, after, ctx)
+        else:
+            found = phrase_after(sent, after, ctx) if after < len(sent.words) else None
+            source, follows = _source_for(sent, hit, ctx)
+            if found is not None and source is not None:
+                after = found[1]
         while after < len(sent.words) and (normalize(sent.words[after].text) in ctx.lex.time_words
                                             or sent.words[after].text in COMMAS):
             after += 1  # أكد كيم اليوم الأربعاء، دعم بلاده …
@@ -760,7 +780,8 @@ def verb_noun(sent: Sentence, ctx: DocContext) -> Iterator[Proposal]:
         if ctx.lex.participle(w.text) is not None:
             continue
         content = Span(w.start, clause_end(sent, w.start, ctx))
-        p = _make(sent, ctx, hit, content, "verb_noun", hit.cue.confidence * 0.8, source, follows)
+        rule = "participle_noun" if hit.participle else "verb_noun"
+        p = _make(sent, ctx, hit, content, rule, hit.cue.confidence * 0.8, source, follows)
         if p:
             yield p
 
@@ -894,6 +915,7 @@ RULE_PRIORITY = {r.__name__: i for i, r in enumerate(RULES)}
 RULE_OF_PREFIX = {
     "verb_comp": "verb_complement", "participle": "verb_complement", "verb_quote": "verb_quote",
     "participle_quote": "verb_quote", "quote_verb": "quote_then_verb", "verb_prep": "verb_preposition",
-    "participle_prep": "verb_preposition", "verb_noun": "verb_noun", "channel": "channel_tag",
+    "participle_prep": "verb_preposition", "verb_noun": "verb_noun", "participle_noun": "verb_noun",
+    "channel": "channel_tag",
     "headline": "headline_colon", "bare_quote": "bare_quote", "verb_colon": "verb_colon",
 }

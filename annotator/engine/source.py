@@ -306,7 +306,9 @@ def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: boo
         g = gs[i]
         if i > first and "\n" in ctx.text[gs[i - 1].end:g.start]:
             break  # a phrase never runs onto the next line
-        if allow_quotes or (i > first and (gs[i - 1].key in _NAMED_BY_QUOTE or _titled(gs, first, i, ctx))):
+        if allow_quotes or (i > first and (gs[i - 1].key in _NAMED_BY_QUOTE or _titled(gs, first, i, ctx)
+                                           or gs[i - 1].key.removeprefix("ال") in ctx.lex.person_nouns
+                                           or gs[i - 1].key.removeprefix("ال") in ctx.lex.org_nouns)):
             quoted = _quoted_name_end(gs, i)
             if quoted is not None:
                 i, after_name = quoted, True

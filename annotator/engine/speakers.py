@@ -17,6 +17,7 @@ from annotator.lang.ar.normalize import name_key, normalize
 MAX_NGRAM = 7
 _GLUE = NAME_GLUE  # name words that take a word with the article (عبد, أبو, بن …)
 _LEADING = ("و", "ف")
+_NO_QUOTES = str.maketrans("", "", "\"“”«»„‹›")
 _PUNCT = "،,:؛;.!?\"“”«»„‹›()[]- "
 
 
@@ -363,7 +364,8 @@ class DocSpeakers:
         if _partitive(mention):
             return self.registry.by_key(mention), mention  # أحد محامي شركة كولومبوس نوفا: not the company
         whole = self.generic.get(name_key(mention)) or self.registry.by_key(mention) \
-            or self._known_full_name(mention) or self._unnamed(mention) or self._local_lookup(mention)
+            or self._known_full_name(mention) or self._unnamed(mention) or self._local_lookup(mention) \
+            or self._described_person(mention)
         if whole is not None:
             return whole, None
         ents = self.entities
@@ -397,6 +399,15 @@ class DocSpeakers:
             if len(title) >= 2 and title <= words:
                 return entry, None
         return self.registry.lookup(mention, prefer=self.seen), None
+
+    def _described_person(self, mention: str) -> SpeakerEntry | None:
+        """وأوضح الشاب, وأكد المواطن: a private person described, not named, is the last person quoted
+        here whose gender does not clash with the noun's."""
+        words = [normalize(w) for w in _mention_words(mention)]
+        if len(words) != 1 or not words[0].startswith("ال") or words[0][2:] not in self.lex.person_nouns:
+            return None
+        clash = "Masc" if words[0].endswith("ه") else "Fem"
+        return next((e for e in reversed(self.seen) if e.kind == "person" and e.gender != clash), None)
 
     def _named_org(self, mention: str) -> str | None:
         """The organisation the article names with this phrase, when the phrase opens with an organisation
@@ -483,6 +494,7 @@ class DocSpeakers:
         return self._create_named(mention)
 
     def _create_named(self, mention: str) -> SpeakerEntry:
+        mention = " ".join(mention.translate(_NO_QUOTES).split())  # a name is shown without its quotation marks
         words = mention.split()
         org = bool(words) and normalize(words[0]).removeprefix("ال") in self.lex.org_nouns
         whole = org or _partitive(mention)  # شرطة مدينة شيرتز names the police, أحد محامي … a lawyer

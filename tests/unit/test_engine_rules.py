@@ -143,6 +143,8 @@ def test_quotes_paired_by_order(text: str, inner: list[str]) -> None:
         ("source_then_statement_object", "وزارة الأمن العام الصينية", "أعلنت", "وزارة الأمن العام الصينية"),
         ("source_then_coordination", "وزارة الخدمة المدنية", "أعلنت", "وزارة الخدمة المدنية"),
         ("source_then_hal", "خالد المطيري", "وقال", "الرئيس التنفيذي للشركة خالد المطيري"),
+        # an organisation noun takes a quoted name; the speaker's name keeps no quotation marks
+        ("org_noun_quoted_name", "باحثو مؤسسة إف-سيكيور", "وقال", 'باحثو مؤسسة "إف-سيكيور"'),
     ],
 )
 def test_source_and_speaker(fixture: str, speaker: str, cue: str, source: str) -> None:
@@ -202,6 +204,28 @@ def test_a_channel_title_runs_to_the_name_before_a_quoted_addressee() -> None:
     channel, added, _ = run("channel_title_name_quoted_addressee")
     assert (channel["source"], channel["speaker"]) == ("المندوبة الجهوية للتربية بسوسة، سميرة خضر", "سميرة خضر")
     assert (added["cue"], added["speaker"]) == ("وأضافت", "سميرة خضر")
+
+
+def test_a_person_noun_takes_a_quoted_name_and_alone_means_that_person() -> None:
+    # وأكد المواطن "مشري الصريع" … وأوضح الشاب أنه …: the citizen named in quotes, then the young man is he
+    said, explained = run("person_noun_quoted_name")
+    assert (said["source"], said["speaker"]) == ('المواطن "مشري الصريع"', "مشري الصريع")
+    assert (explained["source"], explained["speaker"]) == ("الشاب", "مشري الصريع")
+
+
+def test_a_participle_with_a_verbal_noun_shares_the_subject() -> None:
+    # وأعلنت الوزارة تطبيق …، مؤكدةً استمرار الحملات …: the participle's verbal noun is a second statement
+    announced, stressed = run("participle_noun")
+    assert announced["content"].startswith("تطبيق المرحلة")
+    assert (stressed["cue"], stressed["speaker"], stressed["rule"]) == ("مؤكدةً", "الوزارة", "participle_noun.indirect")
+    assert stressed["content"].startswith("استمرار الحملات")
+
+
+def test_a_comma_aside_between_the_source_and_its_preposition() -> None:
+    # وحذر وزير المالية الفرنسي، برونو لو مير، من اندلاع حرب …: the complement after the aside
+    [p] = run("prep_after_apposition")
+    assert (p["cue"], p["speaker"]) == ("وحذر", "برونو لو مير")
+    assert p["content"].startswith("اندلاع حرب") and p["type"] == "mixed"
 
 
 def test_a_particle_with_a_pronoun_is_not_a_source() -> None:

@@ -89,6 +89,7 @@ class Lexicon:
     anaphoric_determiners: frozenset[str] = frozenset()
     anaphoric_suffixes: frozenset[str] = frozenset()
     given_names: frozenset[str] = frozenset()
+    person_nouns: frozenset[str] = frozenset()  # without the article: مواطن, شاب
 
     def verb(self, form: str, lemma: str = "") -> VerbCue | None:
         """The cue for a word, by normalised lemma or by surface form (the lemmatizer is not perfect)."""
@@ -161,6 +162,7 @@ def lexicon() -> Lexicon:
     lex.anaphoric_suffixes = frozenset(normalize(w) for w in titles.get("anaphoric_suffixes") or [])
     lex.np_stoppers = lex.np_stoppers | lex.time_words
     lex.given_names = frozenset(normalize(w) for w in _read_words("given_names.txt"))
+    lex.person_nouns = frozenset(normalize(w) for w in titles.get("person_nouns") or [])
     return lex
 
 

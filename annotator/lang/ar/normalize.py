@@ -17,6 +17,8 @@ _FOLD = str.maketrans({
 _SPACE = re.compile(r"[\s\-]+")
 # Letters some outlets use interchangeably in transliterated names (جونغ / جونج, غ for g).
 _NAME_FOLD = str.maketrans({"غ": "ج", "ق": "ك", "ث": "ت", "ذ": "د", "ظ": "ض"})
+# Quotation marks inside a name (شركة "غوغل", باحثو مؤسسة "إف-سيكيور") do not make another name.
+_NAME_QUOTES = re.compile(r"\s*[\"“”«»„‹›]+\s*")
 
 
 def strip_diacritics(text: str) -> str:
@@ -34,7 +36,7 @@ def normalize(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def name_key(text: str) -> str:
     """A looser key for proper names: also folds letters that transliterations confuse."""
-    return normalize(text).translate(_NAME_FOLD)
+    return _SPACE.sub(" ", _NAME_QUOTES.sub(" ", normalize(text).translate(_NAME_FOLD))).strip()
 
 
 _PREFIX_CLITICS = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك")
