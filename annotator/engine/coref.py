@@ -368,6 +368,8 @@ def _org_at(gs: list[Group], i: int, ctx: DocContext) -> Org | None:
     # names the ministry after its preposition
     clitic_ok = g.clitic is None or (g.clitic in {"ل", "ب", "و"} and len(g.words) == 2)
     kind = g.key if g.whole else normalize(g.head.text) if clitic_ok else ""
+    if kind.startswith("ال") and g.clitic is None:
+        return _definite_org_at(gs, i, ctx)
     if kind not in ctx.lex.org_nouns or kind.startswith("ال"):
         return None
     begin = g.start if g.whole or g.clitic is None else g.head.start
@@ -392,6 +394,22 @@ def _org_at(gs: list[Group], i: int, ctx: DocContext) -> Org | None:
     if kind in ctx.lex.generic_org_nouns:
         canonical = _name_after_generic(gs, i + 1, j, ctx) or text
     return Org(_bare(kind), text, canonical, begin, governed=not g.whole and g.clitic in {"ل", "ب"})
+
+
+def _definite_org_at(gs: list[Group], i: int, ctx: DocContext) -> Org | None:
+    """الشرطة الإندونيسية, الحكومة السورية: a definite organisation noun and its nationality, which a later
+    bare الشرطة means."""
+    kind = gs[i].key[2:]
+    if kind not in ctx.lex.org_nouns or gs[i].key in ctx.lex.generic_org_nouns or kind in ctx.lex.generic_org_nouns:
+        return None  # الشركة الكورية الجنوبية describes a company the article names (سامسونج)
+    j = i + 1
+    while j < len(gs) and j - i <= 2 and gs[j].clitic is None and gs[j].upos == "ADJ" \
+            and gs[j].key.startswith("ال") and gs[j].key.endswith(("ي", "يه")):
+        j += 1
+    if j == i + 1:
+        return None
+    text = ctx.text[gs[i].start:gs[j - 1].end]
+    return Org(_bare(gs[i].key), text, text, gs[i].start)
 
 
 def _name_after_generic(gs: list[Group], start: int, end: int, ctx: DocContext) -> str | None:
@@ -482,6 +500,8 @@ def _after_title_phrase(gs: list[Group], k: int, ctx: DocContext) -> int:
 def _name_like_group(g: Group, ctx: DocContext) -> bool:
     if g.head.upos == "NOUN" and g.head.feat("Case") == "Acc" and not g.whole and g.key not in ctx.lex.given_names:
         return False  # وأكد الوزير تكثيف الرقابة: an accusative noun after a title is the object, not a name
+    if g.key.startswith("ال") and g.key in ctx.lex.given_names and g.clitic is None:
+        return True  # الباجي, الحبيب: a given name with the article
     return not (g.is_punct or (g.clitic is not None and not g.whole) or g.key.startswith("ال")
                 or is_title(g.key, ctx.lex) or g.key in ctx.lex.np_stoppers or g.key in ctx.lex.org_nouns
                 or g.key in ctx.lex.content_nouns or ctx.lex.verb(g.text) is not None
@@ -527,8 +547,9 @@ def _record(gs: list[Group], title_at: int, start: int, end: int, ctx: DocContex
 
 def _record_apposition(gs: list[Group], comma: int, ctx: DocContext, entities: DocEntities) -> None:
     k = comma + 1
-    while k < len(gs) and k - comma <= 3 and _name_like_group(gs[k], ctx):
-        k += 1
+    while k < len(gs) and k - comma <= 3 and (_name_like_group(gs[k], ctx) or (
+            k > comma + 1 and gs[k - 1].key in ctx.lex.given_names and not gs[k].is_punct and gs[k].clitic is None)):
+        k += 1  # ، الباجي قايد السبسي،: after a given name, قايد is a name, not the title قائد
     if k == comma + 1 or k >= len(gs) or gs[k].text not in {"،", ","}:
         return
     end = _apposition_end(gs, comma + 1, k, ctx)

@@ -119,6 +119,11 @@ def _groups(sent: Sentence, ctx: DocContext) -> list[Group]:
     out: list[Group] = []
     current: list[int] = []
     for i, w in enumerate(sent.words):
+        if _hashtag_mark(sent, i):
+            if current:
+                out.append(make(current))
+            current = []
+            continue  # سفير #الإمارات: the mark of a hashtag is not a word of the phrase
         prev = sent.words[current[-1]] if current else None
         joined = prev is not None and prev.end == w.start and (
             (not _is_punct(w) and not _is_punct(prev)) or _acronym_dot(sent, i) or _acronym_dot(sent, current[-1]))
@@ -133,10 +138,18 @@ def _groups(sent: Sentence, ctx: DocContext) -> list[Group]:
     return out
 
 
+def _hashtag_mark(sent: Sentence, i: int) -> bool:
+    w = sent.words[i]
+    return w.text == "#" and i + 1 < len(sent.words) and sent.words[i + 1].start == w.end \
+        and not _is_punct(sent.words[i + 1])
+
+
 def group_index(gs: list[Group], word_pos: int) -> int:
     for i, g in enumerate(gs):
         if g.first <= word_pos <= g.last:
             return i
+        if g.first > word_pos:
+            return i  # a word in no group (the # of a hashtag): the group after it
     raise IndexError(word_pos)
 
 
@@ -236,6 +249,7 @@ def _apposition_end(gs: list[Group], comma: int, ctx: DocContext) -> int | None:
     j = comma + 1
     while j < len(gs) and j - comma <= 4 and not gs[j].is_punct and gs[j].clitic is None \
             and (gs[j].upos in NAME_UPOS or (gs[j].upos in {"NOUN", "ADJ"} and not gs[j].key.startswith("ال"))
+                 or (j == comma + 1 and gs[j].key in ctx.lex.given_names)  # ، الباجي قايد السبسي،
                  or (j > comma + 1 and family_word(gs[j], ctx)) or _title_word(gs[j], ctx)) \
             and not _stops(gs[j], ctx) and ctx.lex.participle(gs[j].text) is None:
         j += 1
@@ -546,11 +560,17 @@ def _name_run(gs: list[Group], run: int, stop: int, ctx: DocContext) -> int:
 
 def _only_addressee_or_time(rest: list[Group], ctx: DocContext) -> bool:
     """What may stand between the name and إن/أن: commas, time words, and whom it was told to (لـ(عكاظ))."""
-    for g in rest:
+    for k, g in enumerate(rest):
         if g.is_punct or g.key in ctx.lex.time_words:
             continue
+        if g.key in _SETTING_PREPOSITIONS and k > 0 and rest[k - 1].text in COMMAS:
+            # ، سعيد النويس، أمام محكمة العدل الدولية إن …: where it was said, set off by a comma
+            return not any(h.head.upos == "VERB" for h in rest[k + 1:])
         return g.clitic == "ل" or g.key == "ل"  # للصحفيين, لـ(عكاظ), ل"الجوهرة أف أم" (the quote ends the run)
     return True
+
+
+_SETTING_PREPOSITIONS = {normalize(w) for w in ("أمام", "خلال", "في", "عبر", "على", "لدى")}
 
 
 def _name_word(g: Group, ctx: DocContext) -> bool:

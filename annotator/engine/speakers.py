@@ -17,7 +17,7 @@ from annotator.lang.ar.normalize import name_key, normalize
 MAX_NGRAM = 7
 _GLUE = NAME_GLUE  # name words that take a word with the article (عبد, أبو, بن …)
 _LEADING = ("و", "ف")
-_NO_QUOTES = str.maketrans("", "", "\"“”«»„‹›")
+_NO_QUOTES = str.maketrans("", "", "\"“”«»„‹›#")  # and the mark of a hashtag (سفير #الإمارات)
 _PUNCT = "،,:؛;.!?\"“”«»„‹›()[]- "
 
 
@@ -108,6 +108,9 @@ def name_part(mention: str, lex: Lexicon) -> str | None:
     if words and normalize(words[0]).removesuffix("ا") in UNNAMED_HEADS and not any(
             normalize(w) in lex.given_names for w in words):
         return None  # مسؤول أميركي كبير, مصدر مطلع: an unnamed source has no name to find
+    opened = _opened_by_given_name(words, lex)
+    if opened is not None:
+        return opened
     name: list[str] = []
     comma_after = _comma_after(mention)
     for n, w in enumerate(reversed(words)):
@@ -143,6 +146,20 @@ def name_part(mention: str, lex: Lexicon) -> str | None:
     if governed and (len(name) == 1 or normalize(name[-1]).startswith("ال")):
         return None  # رئيس جنوب السودان, مدرب ليفربول: what the title governs, not a name
     return " ".join(name)
+
+
+def _opened_by_given_name(words: list[str], lex: Lexicon) -> str | None:
+    """`رئيس الجمهورية، الباجي قايد السبسي` -> `الباجي قايد السبسي`: a given name with the article (الباجي،
+    الحبيب) followed by one to three words opens the name, whatever the words after it look like (قايد)."""
+    for i, w in enumerate(words[:-1]):
+        key = normalize(w)
+        if key.startswith("ال") and key in lex.given_names and len(words) - i - 1 <= MAX_AFTER_GIVEN \
+                and not any(ch.isdigit() for v in words[i:] for ch in v):
+            return " ".join(words[i:])
+    return None
+
+
+MAX_AFTER_GIVEN = 3
 
 
 def _comma_after(mention: str) -> set[str]:
@@ -189,7 +206,11 @@ def title_words(mention: str, name: str | None) -> frozenset[str]:
     words = _mention_words(mention)
     if name:
         words = words[: len(words) - len(name.split())]
-    return frozenset(k[2:] if k.startswith("ال") and len(k) > 3 else k for k in (name_key(w) for w in words))
+    keys = (k[2:] if k.startswith("ال") and len(k) > 3 else k for k in (name_key(w) for w in words))
+    return frozenset(k for k in keys if k not in _NEWLY)  # وزير المالية الصيني الجديد is وزير المالية الصيني
+
+
+_NEWLY = {"جديد", "جديده"}  # "new" in a title does not make another office (السابق does)
 
 
 class SpeakerRegistry:
@@ -480,7 +501,15 @@ class DocSpeakers:
         words = name.split()
         if len(words) == 2 and normalize(words[0]) in _OPENING_GLUE:
             words = [words[0] + words[1]]
-        return self.local.get(name_key(words[0])) if len(words) == 1 else None
+        if len(words) == 1:
+            key = name_key(words[0])  # الشليوي after عادل شليوي: the family name given the article
+            return self.local.get(key) or (self.local.get(key[2:]) if key.startswith("ال") and len(key) > 4 else None)
+        keys = [name_key(w) for w in words]
+        for entry in reversed(self.seen):  # قايد السبسي after الباجي قايد السبسي: the end of a full name
+            full = [name_key(w) for w in entry.name.split()]
+            if entry.kind == "person" and len(full) > len(keys) and full[-len(keys):] == keys:
+                return entry
+        return None
 
     def _create(self, mention: str) -> SpeakerEntry:
         if generic_name(mention, self.lex):
@@ -517,6 +546,8 @@ class DocSpeakers:
             return "unknown"
         if words[0].removeprefix("ال") in self.lex.org_nouns:
             return "organization"
+        if words[0] in self.lex.given_names and 2 <= len(words) <= 4:
+            return "person"  # الباجي قايد السبسي: a given name first, whatever the words after it look like
         titled = any(normalize(w) in self.lex.titles for w in _mention_words(mention))
         plain = all(w not in self.lex.titles and w not in self.lex.org_nouns and w[:1] not in {"ل", "ب"}
                     for w in words) and not words[0].startswith("ال")

@@ -145,6 +145,8 @@ def test_quotes_paired_by_order(text: str, inner: list[str]) -> None:
         ("source_then_hal", "خالد المطيري", "وقال", "الرئيس التنفيذي للشركة خالد المطيري"),
         # an organisation noun takes a quoted name; the speaker's name keeps no quotation marks
         ("org_noun_quoted_name", "باحثو مؤسسة إف-سيكيور", "وقال", 'باحثو مؤسسة "إف-سيكيور"'),
+        # a hashtag in the title; the name after a comma, then where it was said before إن
+        ("hashtag_source", "سعيد النويس", "وقال", "سفير #الإمارات لدى هولندا، سعيد النويس"),
     ],
 )
 def test_source_and_speaker(fixture: str, speaker: str, cue: str, source: str) -> None:
@@ -226,6 +228,27 @@ def test_a_comma_aside_between_the_source_and_its_preposition() -> None:
     [p] = run("prep_after_apposition")
     assert (p["cue"], p["speaker"]) == ("وحذر", "برونو لو مير")
     assert p["content"].startswith("اندلاع حرب") and p["type"] == "mixed"
+
+
+def test_a_given_name_with_the_article_opens_the_name() -> None:
+    # رئيس الجمهورية، الباجي قايد السبسي … قايد السبسي … رئيس الجمهورية: one person (قايد is not the title قائد)
+    first, second, third = run("al_given_name")
+    assert first["source"] == "رئيس الجمهورية، الباجي قايد السبسي"
+    assert first["speaker"] == second["speaker"] == third["speaker"] == "الباجي قايد السبسي"
+    assert (second["source"], third["source"]) == ("قايد السبسي", "رئيس الجمهورية")
+
+
+def test_a_title_and_a_family_name_with_the_article_are_the_person_named_before() -> None:
+    # والي سوسة الجديد، عادل شليوي … وقال الوالي … وأكد الشليوي: the governor, then his name with the article
+    said, stressed = run("governor_title")
+    assert (said["source"], said["speaker"]) == ("الوالي", "عادل شليوي")
+    assert (stressed["source"], stressed["speaker"]) == ("الشليوي", "عادل شليوي")
+
+
+def test_a_bare_organisation_noun_is_the_one_the_article_named_with_its_nationality() -> None:
+    # اعتقلت الشرطة الإندونيسية … وقالت الشرطة إن …
+    [p] = run("definite_org_named")
+    assert (p["source"], p["speaker"]) == ("الشرطة", "الشرطة الإندونيسية")
 
 
 def test_a_particle_with_a_pronoun_is_not_a_source() -> None:

@@ -18,7 +18,7 @@ _SPACE = re.compile(r"[\s\-]+")
 # Letters some outlets use interchangeably in transliterated names (جونغ / جونج, غ for g).
 _NAME_FOLD = str.maketrans({"غ": "ج", "ق": "ك", "ث": "ت", "ذ": "د", "ظ": "ض"})
 # Quotation marks inside a name (شركة "غوغل", باحثو مؤسسة "إف-سيكيور") do not make another name.
-_NAME_QUOTES = re.compile(r"\s*[\"“”«»„‹›]+\s*")
+_NAME_QUOTES = re.compile(r"\s*[\"“”«»„‹›#]+\s*")  # and the mark of a hashtag
 
 
 def strip_diacritics(text: str) -> str:
