@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from annotator.engine.context import DocContext
-from annotator.engine.source import NAME_UPOS, Group, clitic_family_name, family_word, groups
+from annotator.engine.source import COMPOUND_NAME_END, NAME_UPOS, Group, clitic_family_name, family_word, groups
 from annotator.lang.ar import PLACE_PREPOSITIONS, Lexicon
 from annotator.lang.ar.normalize import name_key, normalize
 from annotator.lang.ar.quotes import QUOTE_CHARS
@@ -287,6 +287,8 @@ def _name_runs(gs: list[Group], ctx: DocContext) -> list[tuple[int, int]]:
         elif j > i and j < len(gs) and gs[j - 1].key in ctx.lex.given_names and not _line_break(gs[j - 1], gs[j], ctx) \
                 and (family_word(gs[j], ctx) or clitic_family_name(gs, j, ctx)):
             j += 1  # عبدالعزيز زايد الرويلي, محمد العمرة, نادين ل+بكي: a family name after a given name
+        if j - i >= 2 and j < len(gs) and gs[j - 1].key == COMPOUND_NAME_END and family_word(gs[j], ctx):
+            j += 1  # نور الدين الطبوبي: the family name after a two-word given name
         if j > i:
             runs.append((i, min(j, len(gs))))
             i = j
@@ -516,10 +518,13 @@ def _name_end(gs: list[Group], start: int, ctx: DocContext) -> int:
         if k - start == 2 and gs[k].upos not in NAME_UPOS:
             break
         k += 1
-    nxt = gs[k] if start < k < len(gs) else None
-    if nxt is not None and nxt.key.startswith("ال") and nxt.clitic is None and not is_title(nxt.key, ctx.lex) \
-            and nxt.key not in ctx.lex.np_stoppers and nxt.key[2:] not in ctx.lex.org_nouns:
-        k += 1  # فرحات الحرشاني: a family name with the article
+    for _ in range(2):  # نور الدين الطبوبي: after a two-word given name ending in الدين, one more
+        nxt = gs[k] if start < k < len(gs) else None
+        if nxt is not None and nxt.key.startswith("ال") and nxt.clitic is None and not is_title(nxt.key, ctx.lex) \
+                and nxt.key not in ctx.lex.np_stoppers and nxt.key[2:] not in ctx.lex.org_nouns:
+            k += 1  # فرحات الحرشاني: a family name with the article
+        if gs[k - 1].key != COMPOUND_NAME_END:
+            break
     return k
 
 

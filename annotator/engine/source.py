@@ -381,6 +381,7 @@ def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: boo
 
 
 NAME_GLUE = {normalize(w) for w in ("عبد", "أبو", "ابن", "بن", "بنت", "أم")}
+COMPOUND_NAME_END = "الدين"  # نور الدين, صلاح الدين: a given name of two words; the family name follows
 ISSUED = {normalize(w) for w in ("صادر", "صادرة", "الصادر", "الصادرة")}  # بيان صادر عن …
 _RELATIVE_TIME = {normalize(w) for w in ("الماضي", "الماضية", "المقبل", "المقبلة", "الحالي", "الحالية", "الجاري")}
 
@@ -552,8 +553,8 @@ def _name_run(gs: list[Group], run: int, stop: int, ctx: DocContext) -> int:
         return 0
     k = run + 1
     while k < stop and k - run < NAME_RUN[1] and (
-            _plain_name_piece(gs[k], ctx) or ((k == run + 1 or gs[k - 1].key in NAME_GLUE)
-                                              and family_word(gs[k], ctx))):
+            _plain_name_piece(gs[k], ctx) or ((k == run + 1 or gs[k - 1].key in NAME_GLUE
+                                               or gs[k - 1].key == COMPOUND_NAME_END) and family_word(gs[k], ctx))):
         k += 1
     return k - run if k - run >= NAME_RUN[0] else 0
 

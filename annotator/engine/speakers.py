@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from annotator.engine.coref import DocEntities, generic_org_kind
-from annotator.engine.source import ISSUED, NAME_GLUE, UNNAMED_HEADS
+from annotator.engine.source import COMPOUND_NAME_END, ISSUED, NAME_GLUE, UNNAMED_HEADS
 from annotator.lang.ar import PLACE_PREPOSITIONS, Lexicon, lexicon
 from annotator.lang.ar.normalize import name_key, normalize
 
@@ -123,7 +123,11 @@ def name_part(mention: str, lex: Lexicon) -> str | None:
             name.insert(0, w)  # فرحات الحرشاني: a family name with the article
             continue
         glued = n + 1 < len(words) and normalize(words[-n - 2]) in _GLUE  # عبد اللطيف, أبو الغيط
-        if key in lex.titles or key in lex.org_nouns or (key.startswith("ال") and not glued) or key.startswith("لل"):
+        if key == COMPOUND_NAME_END and name and n + 1 < len(words):
+            name.insert(0, w)  # نور الدين الطبوبي: الدين ends a two-word given name
+            continue
+        definite = key.startswith("ال") and not w.startswith(("أل", "إل", "آل"))  # ألفة, إلهام: names, not ال
+        if key in lex.titles or key in lex.org_nouns or (definite and not glued) or key.startswith("لل"):
             break
         if key[:1] in {"ك", "ب", "ل"} and len(key) > 4 and key not in lex.whole_words:
             break  # رانيا كواحدة: "as one of", not a name
@@ -188,8 +192,8 @@ def _family_name(words: list[str], lex: Lexicon) -> bool:
     last, given = normalize(words[-1]), normalize(words[-2])
     if given[:1] in {"ل", "ب", "ك"} and given not in lex.whole_words:
         return False  # لكرة القدم: a preposition and a noun
-    if given.startswith("ال") and len(words) >= 3 and normalize(words[-3]) in _GLUE:
-        given = normalize(words[-3])  # عبد اللطيف الخراط: the given name is عبد اللطيف
+    if given.startswith("ال") and len(words) >= 3 and (normalize(words[-3]) in _GLUE or given == COMPOUND_NAME_END):
+        given = normalize(words[-3])  # عبد اللطيف الخراط, نور الدين الطبوبي: the given name is two words
     return (last.startswith("ال") and not _titleish(last, lex) and last not in lex.np_stoppers
             and last[2:] not in lex.org_nouns and not given.startswith("ال") and not given.startswith("وال")
             and not _titleish(given, lex)

@@ -251,6 +251,21 @@ def test_a_bare_organisation_noun_is_the_one_the_article_named_with_its_national
     assert (p["source"], p["speaker"]) == ("الشرطة", "الشرطة الإندونيسية")
 
 
+@pytest.mark.parametrize(
+    ("fixture", "speaker", "later_source"),
+    [
+        # ألفة: أل with a hamza is part of the name, not the article (not يوسف الشاهد, named in between)
+        ("hamza_initial_given_name", "ألفة يوسف", None),
+        # نور الدين الطبوبي: a two-word given name ending in الدين, then the family name
+        ("union_leader", "نور الدين الطبوبي", "الطبوبي"),
+    ],
+)
+def test_given_names_of_two_kinds(fixture: str, speaker: str, later_source: str | None) -> None:
+    first, later = run(fixture)
+    assert first["speaker"] == later["speaker"] == speaker
+    assert later["source"] == later_source
+
+
 def test_a_particle_with_a_pronoun_is_not_a_source() -> None:
     # ولم يذكر البيان الخسائر لكنه قال إن …: لكنه names no one; the dropped subject is resolved
     _, but = run("pronoun_after_lakin")
