@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from annotator.errors import ModelError
+from annotator.nlp import fast_stanza
 from annotator.nlp.models import PROCESSORS, ModelSpec
 from annotator.nlp.types import ParsedDocument, Sentence, Word
 
@@ -150,11 +151,13 @@ class StanzaParser:
     """A loaded Stanza pipeline. Loading takes seconds: build one and reuse it."""
 
     def __init__(self, spec: ModelSpec, use_gpu: bool | None = None,
-                 batch_sizes: dict[str, int] | None = None, quantize: Sequence[str] = ()) -> None:
+                 batch_sizes: dict[str, int] | None = None, quantize: Sequence[str] = (),
+                 speedups: bool = False) -> None:
         self.spec = spec
         self.batch_sizes = dict(batch_sizes or {})
         self.quantized: list[str] = []
         self.fast_tree = False
+        self.speedups: list[str] = []  # what annotator.nlp.fast_stanza applied (speedups=True)
         try:
             import stanza
         except ImportError as exc:  # pragma: no cover - stanza is a hard dependency
@@ -162,8 +165,12 @@ class StanzaParser:
         use_gpu = gpu_wanted(use_gpu)
         logging.getLogger("stanza").setLevel(logging.WARNING)
         try:
+            # speedups: the lemmatizer keeps what its seq2seq model predicted for a (word, tag) and looks it up
+            # next time (Stanza's lemma_store_results; annotator.nlp.fast_stanza has the rest)
+            speedups = speedups and not use_gpu and fast_stanza.enabled()  # measured on the CPU only
+            extra = {"lemma_store_results": True} if speedups else {}
             self.pipeline = stanza.Pipeline(lang="ar", use_gpu=use_gpu, logging_level="WARN",
-                                            **self._pipeline_args(spec),
+                                            **self._pipeline_args(spec), **extra,
                                             **{f"{p}_batch_size": n for p, n in self.batch_sizes.items()})
         except Exception as exc:  # stanza raises many kinds; the user needs one line
             raise ModelError(f"cannot load Stanza models from {spec.directory}: {exc}") from exc
@@ -177,6 +184,8 @@ class StanzaParser:
                 logging.getLogger(__name__).warning("int8 quantization failed, using the float32 parser: %s: %s",
                                                     type(exc).__name__, exc)
                 self.quantized = []
+        if speedups:  # after quantization: it replaces the models by quantized copies
+            self.speedups = ["lemma store", *fast_stanza.install(self.pipeline)]
 
     @staticmethod
     def _pipeline_args(spec: ModelSpec) -> dict[str, Any]:

@@ -45,11 +45,14 @@ class ParserSpec:
         from annotator.nlp.stanza_pipeline import StanzaParser
 
         spec = resolve_models(self.models)
+        # annotator.nlp.fast_stanza on the CPU, where it was measured (docs/scale.md, "Session 5")
+        cpu_only: dict[str, Any] = {} if self.use_gpu else {"speedups": True}
         parser = StanzaParser(spec, use_gpu=self.use_gpu, batch_sizes=self.batch_sizes,
-                              quantize=() if self.use_gpu else self.quantize)
+                              quantize=() if self.use_gpu else self.quantize, **cpu_only)
         int8 = f", int8 {'+'.join(parser.quantized)}" if parser.quantized else ""
         trees = ", compiled trees" if getattr(parser, "fast_tree", False) else ""
-        parser.name = f"stanza {spec.kind} {spec.directory}{int8}{trees}"  # type: ignore[attr-defined]
+        fast = ", fast_stanza" if getattr(parser, "speedups", None) else ""
+        parser.name = f"stanza {spec.kind} {spec.directory}{int8}{trees}{fast}"  # type: ignore[attr-defined]
         return parser
 
 

@@ -48,6 +48,30 @@ def _cpu_seconds() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def _own_cpu_seconds() -> float:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    return me.ru_utime + me.ru_stime
+
+
+def process_cpu_seconds(pids: Iterable[int]) -> float | None:
+    """CPU seconds (user + system) used so far by these live processes, from /proc; None where unreadable."""
+    total = 0.0
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime (fields 14 and 15 of stat)
+    return total
+
+
+def _worker_pids(parser: Any) -> list[int]:
+    processes = getattr(getattr(parser.base, "executor", None), "_processes", None) or {}
+    return [int(pid) for pid in processes]
+
+
 @dataclass
 class Timing:
     seconds: float
@@ -55,9 +79,14 @@ class Timing:
     articles: int
     words: int
     startup_seconds: float = 0.0  # model loading, not counted in ``seconds``
+    main_cpu_seconds: float | None = None  # of ``cpu_seconds``: this process (None: not measured apart)
+    worker_cpu_seconds: float | None = None  # of ``cpu_seconds``: the parsing processes, after their start
 
     def as_dict(self) -> dict[str, float]:
-        return {"seconds": round(self.seconds, 2), "cpu_seconds": round(self.cpu_seconds, 2),
+        split = {} if self.main_cpu_seconds is None or self.worker_cpu_seconds is None else {
+            "main_cpu_seconds": round(self.main_cpu_seconds, 2),
+            "worker_cpu_seconds": round(self.worker_cpu_seconds, 2)}
+        return {"seconds": round(self.seconds, 2), "cpu_seconds": round(self.cpu_seconds, 2), **split,
                 "articles": self.articles, "words": self.words, "startup_seconds": round(self.startup_seconds, 2),
                 "words_per_s": round(self.words / self.seconds, 1) if self.seconds else 0.0,
                 "articles_per_s": round(self.articles / self.seconds, 3) if self.seconds else 0.0}
@@ -91,19 +120,29 @@ def _warm_up(parser: Any, workers: int) -> None:
 
 def annotator_run(articles: list[Article], db: Database, setup: ParsingSetup,
                   batch_size: int) -> tuple[Timing, ProposeStats, dict[str, int]]:
-    """Ingest and propose, as `annotator run` does, with the parsing processes started beforehand."""
+    """Ingest and propose, as `annotator run` does, with the parsing processes started beforehand.
+
+    CPU time: this process's plus the parsing processes' from the moment the clock starts (read from
+    /proc while they live, so their model loading is not counted); where /proc cannot be read, the
+    children's whole CPU time once they are gone (model loading included).
+    """
     with setup.open() as parser:
         t0 = time.perf_counter()
         _warm_up(parser, setup.workers)
         startup = time.perf_counter() - t0
-        cpu0, t0 = _cpu_seconds(), time.perf_counter()
+        pids = _worker_pids(parser)
+        kids0 = process_cpu_seconds(pids)
+        cpu0, own0, t0 = _cpu_seconds(), _own_cpu_seconds(), time.perf_counter()
         ingested = store_articles(db, articles)
         stats = propose_documents(db, parser, ids=ingested.document_ids, batch_size=batch_size,
                                   in_flight=setup.in_flight)
         seconds = time.perf_counter() - t0
+        own = _own_cpu_seconds() - own0
+        kids1 = process_cpu_seconds(pids)
         chunks = parser.stats.as_dict()
-    # Children's CPU time is counted once they are gone: read it after the pool is shut down.
     timing = Timing(seconds, _cpu_seconds() - cpu0, stats.documents, stats.input_words, startup)
+    if kids0 is not None and kids1 is not None:
+        timing.cpu_seconds, timing.main_cpu_seconds, timing.worker_cpu_seconds = own + kids1 - kids0, own, kids1 - kids0
     return timing, stats, chunks
 
 
@@ -213,6 +252,8 @@ def run_bench(articles: list[Article], db: Database, setup: ParsingSetup, *, bat
                      "words_parsed": stats.words, "units": chunks}
     if plain and report["plain"]["words_per_s"]:
         report["speedup"] = round(report["run"]["words_per_s"] / report["plain"]["words_per_s"], 2)
+        if report["run"]["cpu_seconds"]:
+            report["cpu_speedup"] = round(report["plain"]["cpu_seconds"] / report["run"]["cpu_seconds"], 2)
         say("engine on the full parses, for the agreement ...")
         report["agreement"] = agreement(db, parses, registry).as_dict()
     report["memory"] = peak_memory_mb()
@@ -231,8 +272,14 @@ def iter_lines(report: dict[str, Any]) -> Iterable[str]:
             r = report[key]
             yield (f"{label:24}{r['words_per_s']:>10,.0f}{r['articles_per_s']:>12.2f}{r['seconds']:>10.1f}"
                    f"{r['cpu_seconds']:>10.1f}{r['startup_seconds']:>10.1f}")
+    if report["run"].get("worker_cpu_seconds") is not None:
+        r = report["run"]
+        yield (f"annotator run cpu s: main process {r['main_cpu_seconds']:.1f}, parsing processes "
+               f"{r['worker_cpu_seconds']:.1f} (from the start of the clock, model loading not counted)")
     if "speedup" in report:
         yield f"speed-up: {report['speedup']}x words/s"
+        if report.get("cpu_speedup"):
+            yield f"CPU seconds, plain / run: {report['cpu_speedup']}x"
     if "agreement" in report:
         a = report["agreement"]
         yield (f"agreement with the full parse: {a['matched']}/{a['full']} proposals kept "
