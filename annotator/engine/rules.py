@@ -40,6 +40,7 @@ MIN_COLON_WORDS = 5  # قال: <at least a clause>
 SHORT_QUOTE_WORDS = 8  # a quote this short between a cue and its complementizer is a name or a title
 QUOTE_REACH = 24  # words between a cue and its quote (a long title: أستاذ علوم الفلك والفضاء بجامعة …، الاسم:)
 PREP_REACH = 10  # words between the subject and the governing preposition (كل منهما عن …)
+ASIDE_REACH = 20  # words in a relative clause set off by commas between a source and its quote
 ASIDE_WORDS = 6  # words in a comma-delimited aside between the subject and its preposition (، برونو لو مير،)
 _FUSED_COMP = re.compile(r"^(ب?[أإا]نّ?)(?=\w)")
 _END_PUNCT = ".،,؛;:!؟?"
@@ -108,7 +109,7 @@ def _comp_soon(sent: Sentence, start: int, reach: int) -> bool:
     for k in range(start, min(len(sent.words), start + reach)):
         w = sent.words[k]
         if _comp_start(w) is not None:
-            return k > start
+            return True  # وبين العمرة أن, وبين أن (a dropped subject): بيّن; بين "between" needs a noun
         if normalize(w.text) in {"و", "ف"} or w.text in COMMAS or w.upos == "VERB":
             return False
     return False
@@ -490,10 +491,30 @@ def _skip_to_quote(sent: Sentence, pos: int, ctx: DocContext) -> tuple[Quote, Sp
         if w.upos == "CCONJ" and i + 1 < len(sent.words):
             nxt = sent.words[i + 1]
             skippable = nxt.start == w.end and nxt.upos in {"NOUN", "ADJ", "PROPN"}  # علوم الفلك والفضاء
+        aside = _relative_aside_end(sent, i, ctx) if w.text in COMMAS else None
+        if aside is not None:
+            i = aside  # وقالت مارين لوبان، والتي خسرت في الدورة الثانية …، "…": a relative clause set off by commas
+            continue
         if w.text in {":", "،", ","} or skippable:
             i += 1
             continue
         return None
+    return None
+
+
+def _relative_aside_end(sent: Sentence, comma: int, ctx: DocContext) -> int | None:
+    """Index after the comma closing `، (و)التي/الذي …،` opened at ``comma``, when no quote opens inside."""
+    k = comma + 1
+    if k < len(sent.words) and normalize(sent.words[k].text) in {"و", "ف"}:
+        k += 1
+    if k >= len(sent.words) or normalize(sent.words[k].text) not in RELATIVES:
+        return None
+    for j in range(k + 1, min(len(sent.words), k + 1 + ASIDE_REACH)):
+        w = sent.words[j]
+        if any(w.start <= q.open < w.end for q in ctx.quotes):
+            return None
+        if w.text in COMMAS:
+            return j + 1
     return None
 
 

@@ -266,6 +266,19 @@ def test_given_names_of_two_kinds(fixture: str, speaker: str, later_source: str 
     assert later["source"] == later_source
 
 
+def test_bayyana_with_a_dropped_subject_is_a_cue() -> None:
+    # وبين أن …: بيّن (بين "between" needs a noun before أن), the subject dropped
+    _, explained = run("bayyana_dropped_subject")
+    assert (explained["cue"], explained["source"], explained["speaker"]) == ("وبين", None, "عميد الكلية")
+
+
+def test_a_relative_clause_aside_before_the_quote() -> None:
+    # وقالت مارين لوبان، والتي خسرت في الدورة الثانية …، "…"
+    [p] = run("relative_aside_quote")
+    assert (p["speaker"], p["type"]) == ("مارين لوبان", "direct")
+    assert p["content"].startswith("لا أتمسك")
+
+
 def test_a_particle_with_a_pronoun_is_not_a_source() -> None:
     # ولم يذكر البيان الخسائر لكنه قال إن …: لكنه names no one; the dropped subject is resolved
     _, but = run("pronoun_after_lakin")
