@@ -154,6 +154,8 @@ class DocEntities:
             before = normalize(words[at - 1]) if at > 0 else ""
             if before and not before.startswith("ال") and (before in lex.titles or before in lex.org_nouns):
                 continue
+            if before in PLACE_PREPOSITIONS:
+                continue  # رئيس البلدية في ويست هوليوود: a place, not the mayor's name
             best = n
         return best.text if best else None
 
@@ -287,7 +289,8 @@ def _name_runs(gs: list[Group], ctx: DocContext) -> list[tuple[int, int]]:
         elif j > i and j < len(gs) and gs[j - 1].key in ctx.lex.given_names and not _line_break(gs[j - 1], gs[j], ctx) \
                 and (family_word(gs[j], ctx) or clitic_family_name(gs, j, ctx)):
             j += 1  # عبدالعزيز زايد الرويلي, محمد العمرة, نادين ل+بكي: a family name after a given name
-        if j - i >= 2 and j < len(gs) and gs[j - 1].key == COMPOUND_NAME_END and family_word(gs[j], ctx):
+        if j - i >= 2 and j < len(gs) and gs[j - 1].key == COMPOUND_NAME_END and gs[j - 2].key in ctx.lex.given_names \
+                and family_word(gs[j], ctx):
             j += 1  # نور الدين الطبوبي: the family name after a two-word given name
         if j > i:
             runs.append((i, min(j, len(gs))))
@@ -523,7 +526,7 @@ def _name_end(gs: list[Group], start: int, ctx: DocContext) -> int:
         if nxt is not None and nxt.key.startswith("ال") and nxt.clitic is None and not is_title(nxt.key, ctx.lex) \
                 and nxt.key not in ctx.lex.np_stoppers and nxt.key[2:] not in ctx.lex.org_nouns:
             k += 1  # فرحات الحرشاني: a family name with the article
-        if gs[k - 1].key != COMPOUND_NAME_END:
+        if gs[k - 1].key != COMPOUND_NAME_END or k - 2 < start or gs[k - 2].key not in ctx.lex.given_names:
             break
     return k
 

@@ -352,6 +352,10 @@ def np_groups(gs: list[Group], first: int, ctx: DocContext, *, allow_quotes: boo
         if i > first and g.key == "في" and _unnamed_in(gs, first, i, ctx):
             i += 1  # مسؤول في النيابة العامة, عضو في البرلمان: an unnamed source and where they serve
             continue
+        place_end = _place_after(gs, first, i, ctx) if i > first and not after_name and g.key == "في" else None
+        if place_end is not None:
+            i = place_end  # مركز المصالحة الروسي في سوريا, رئيس البلدية في ويست هوليوود: the body's or office's place
+            break
         if i > first and after_name and (clitic_family_name(gs, i, ctx) or _family_before_quote(gs, i, first, ctx)):
             i += 1  # المخرجة اللبنانية نادين ل+بكي, المحامي لورانس ل+استبرج "…"
             continue
@@ -384,6 +388,23 @@ NAME_GLUE = {normalize(w) for w in ("عبد", "أبو", "ابن", "بن", "بن�
 COMPOUND_NAME_END = "الدين"  # نور الدين, صلاح الدين: a given name of two words; the family name follows
 ISSUED = {normalize(w) for w in ("صادر", "صادرة", "الصادر", "الصادرة")}  # بيان صادر عن …
 _RELATIVE_TIME = {normalize(w) for w in ("الماضي", "الماضية", "المقبل", "المقبلة", "الحالي", "الحالية", "الجاري")}
+
+
+def _place_after(gs: list[Group], first: int, i: int, ctx: DocContext) -> int | None:
+    """The group index after `في PLACE` closing a source that names no person (an organisation, an
+    unnamed source, a title alone): PLACE is one to three proper nouns, and the phrase ends after it."""
+    opener = gs[first].key.removeprefix("ال")
+    if not (opener in ctx.lex.org_nouns or opener.removesuffix("ا") in UNNAMED_HEADS or title_key(opener, ctx)):
+        return None
+    j = i + 1
+    while j < len(gs) and j - i <= 3 and gs[j].upos in {"PROPN", "X"} and gs[j].clitic is None \
+            and not gs[j].key.startswith("ال") and not _stops(gs[j], ctx):
+        j += 1
+    if j == i + 1:
+        return None
+    nxt = gs[j] if j < len(gs) else None
+    ends = nxt is None or nxt.is_punct or _stops(nxt, ctx) or ctx.lex.verb(nxt.text, nxt.head.lemma) is not None
+    return j if ends else None
 
 
 def _unnamed_in(gs: list[Group], first: int, i: int, ctx: DocContext) -> bool:
@@ -553,10 +574,16 @@ def _name_run(gs: list[Group], run: int, stop: int, ctx: DocContext) -> int:
         return 0
     k = run + 1
     while k < stop and k - run < NAME_RUN[1] and (
-            _plain_name_piece(gs[k], ctx) or ((k == run + 1 or gs[k - 1].key in NAME_GLUE
-                                               or gs[k - 1].key == COMPOUND_NAME_END) and family_word(gs[k], ctx))):
+            _plain_name_piece(gs[k], ctx) or (_family_may_follow(gs, k, run, ctx) and family_word(gs[k], ctx))):
         k += 1
     return k - run if k - run >= NAME_RUN[0] else 0
+
+
+def _family_may_follow(gs: list[Group], k: int, run: int, ctx: DocContext) -> bool:
+    """A family name may stand at k: right after the first name, a glue word (عبد، بن), or a two-word
+    given name ending in الدين (نور الدين الطبوبي)."""
+    prev = gs[k - 1].key
+    return k == run + 1 or prev in NAME_GLUE or (prev == COMPOUND_NAME_END and gs[k - 2].key in ctx.lex.given_names)
 
 
 def _only_addressee_or_time(rest: list[Group], ctx: DocContext) -> bool:

@@ -123,7 +123,7 @@ def name_part(mention: str, lex: Lexicon) -> str | None:
             name.insert(0, w)  # فرحات الحرشاني: a family name with the article
             continue
         glued = n + 1 < len(words) and normalize(words[-n - 2]) in _GLUE  # عبد اللطيف, أبو الغيط
-        if key == COMPOUND_NAME_END and name and n + 1 < len(words):
+        if key == COMPOUND_NAME_END and name and n + 1 < len(words) and normalize(words[-n - 2]) in lex.given_names:
             name.insert(0, w)  # نور الدين الطبوبي: الدين ends a two-word given name
             continue
         definite = key.startswith("ال") and not w.startswith(("أل", "إل", "آل"))  # ألفة, إلهام: names, not ال
@@ -215,6 +215,8 @@ def title_words(mention: str, name: str | None) -> frozenset[str]:
 
 
 _NEWLY = {"جديد", "جديده"}  # "new" in a title does not make another office (السابق does)
+# Bodies whose name follows the noun and is used alone too (حزب نداء تونس -> نداء تونس).
+_NAMED_BODIES = {normalize(w) for w in ("حزب", "حركة", "جبهة", "تيار", "جماعة", "تنظيم", "ائتلاف")}
 
 
 class SpeakerRegistry:
@@ -404,6 +406,8 @@ class DocSpeakers:
         org = self._named_org(mention)
         if org is not None:
             return self.registry.by_key(org), org  # شرطة مدينة شيرتز is the police, not the city
+        if self._org_opener(mention):
+            return self.registry.by_key(mention), mention  # مركز المصالحة الروسي في سوريا: not سوريا
         name = (ents.name_in(mention, self.lex) if ents else None) or name_part(mention, self.lex)
         if name:
             canonical = (ents.full_name(name) or ents.expand(name) if ents else None) or name
@@ -433,6 +437,12 @@ class DocSpeakers:
             return None
         clash = "Masc" if words[0].endswith("ه") else "Fem"
         return next((e for e in reversed(self.seen) if e.kind == "person" and e.gender != clash), None)
+
+    def _org_opener(self, mention: str) -> bool:
+        """An indefinite organisation noun opens the mention (مركز …, شرطة …): it names the body itself."""
+        words = mention.split()
+        return bool(words) and not normalize(words[0]).startswith("ال") \
+            and normalize(words[0]) in self.lex.org_nouns and generic_org_kind(mention, self.lex) is None
 
     def _named_org(self, mention: str) -> str | None:
         """The organisation the article names with this phrase, when the phrase opens with an organisation
@@ -537,7 +547,10 @@ class DocSpeakers:
         if existing is not None:
             self.registry.add_alias(existing, mention)
             return existing
-        entry = SpeakerEntry(canonical, kind=self._kind(canonical, mention), aliases={mention} - {canonical})
+        aliases = {mention} - {canonical}
+        if org and len(words) >= 2 and normalize(words[0]) in _NAMED_BODIES and words[1][:1] not in {"ل", "ب"}:
+            aliases.add(" ".join(words[1:]))  # حزب نداء تونس is also نداء تونس, جبهة بوليساريو بوليساريو
+        entry = SpeakerEntry(canonical, kind=self._kind(canonical, mention), aliases=aliases)
         self.registry.add(entry)
         self.created.append(entry)
         return entry

@@ -279,6 +279,22 @@ def test_a_relative_clause_aside_before_the_quote() -> None:
     assert p["content"].startswith("لا أتمسك")
 
 
+def test_a_body_or_an_office_keeps_its_place_and_the_place_names_no_one() -> None:
+    # مركز المصالحة الروسي في سوريا (not سوريا), رئيس البلدية في ويست هوليوود (not a mayor named so)
+    centre, mayor = run("place_after_body")
+    assert centre["source"] == centre["speaker"] == "مركز المصالحة الروسي في سوريا"
+    assert mayor["source"] == mayor["speaker"] == "رئيس البلدية في ويست هوليوود"
+
+
+def test_a_party_is_also_named_without_its_noun() -> None:
+    # حزب نداء تونس is also نداء تونس (a later mention, or an annotator's name for it)
+    from annotator.engine.speakers import DocSpeakers
+    from annotator.lang.ar import lexicon
+    shared = registry()
+    entry = DocSpeakers(shared, lexicon()).resolve_mention("حزب نداء تونس", None)
+    assert entry.name == "حزب نداء تونس" and shared.by_key("نداء تونس") is entry
+
+
 def test_a_particle_with_a_pronoun_is_not_a_source() -> None:
     # ولم يذكر البيان الخسائر لكنه قال إن …: لكنه names no one; the dropped subject is resolved
     _, but = run("pronoun_after_lakin")
@@ -435,6 +451,20 @@ def test_dropped_subject_after_a_nested_report_is_the_outer_speaker() -> None:
     outer, nested, added = run("nested_then_dropped")
     assert (outer["speaker"], nested["speaker"]) == ("أحمد السالمي", "خبراء المعهد الوطني")
     assert (added["cue"], added["source"], added["speaker"]) == ("وأضاف", None, "أحمد السالمي")
+
+
+@pytest.mark.parametrize(
+    ("mention", "name"),
+    [
+        ("رجل الدين الشيعي، مقتدى الصدر", "مقتدى الصدر"),  # رجل الدين is a title, not a name like نور الدين
+        ("الأمين العام للاتحاد العام التونسي للشغل، نور الدين الطبوبي", "نور الدين الطبوبي"),
+        ("رئيس الجمهورية، الباجي قايد السبسي", "الباجي قايد السبسي"),
+    ],
+)
+def test_speaker_name_of_a_mention(mention: str, name: str) -> None:
+    from annotator.engine.speakers import name_first, name_part
+    from annotator.lang.ar import lexicon
+    assert name_part(name_first(mention, lexicon()), lexicon()) == name
 
 
 @pytest.mark.parametrize(
