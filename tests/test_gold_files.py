@@ -188,14 +188,6 @@ def test_dev2_documents_are_listed_and_apart_from_dev_and_test() -> None:
     assert not dev2 & (doc_ids("dev_docs.txt") | doc_ids("test_docs.txt"))
 
 
-def test_dev3_documents_are_listed_and_apart_from_dev_dev2_and_test() -> None:
-    """dev3_docs.txt names every document of dev3.jsonl (35 in all) and none of dev, dev2 or test."""
-    dev3 = doc_ids("dev3_docs.txt")
-    assert len(dev3) == 35
-    assert {r["doc"] for r in read_jsonl(DEV3_GOLD)} <= dev3
-    assert not dev3 & (doc_ids("dev_docs.txt") | doc_ids("dev2_docs.txt") | doc_ids("test_docs.txt"))
-
-
 def texts_of(ids: Iterable[str]) -> dict[str, str]:
     """The corpus texts of the given dev ids."""
     by_corpus: dict[tuple[str, str, str], set[str]] = {}
@@ -207,49 +199,31 @@ def texts_of(ids: Iterable[str]) -> dict[str, str]:
     return found
 
 
-def test_dev3_texts_differ_from_the_seeds_and_the_other_sets() -> None:
-    """No dev3 article repeats the text of a seed article or of a dev, dev2 or test article."""
-    dev3 = texts_of(doc_ids("dev3_docs.txt"))
-    assert len(dev3) == 35
-    others = texts_of(doc_ids("dev_docs.txt") | doc_ids("dev2_docs.txt") | doc_ids("test_docs.txt"))
+# Each later dev set is apart from the sets made before it (and from test): (set, gold, earlier sets).
+LATER_SETS = [
+    ("dev3", DEV3_GOLD, ("dev", "dev2", "test")),
+    ("dev4", DEV4_GOLD, ("dev", "dev2", "dev3", "test")),
+    ("dev5", DEV5_GOLD, ("dev", "dev2", "dev3", "dev4", "test")),
+]
+
+
+@pytest.mark.parametrize(("name", "gold_path", "earlier"), LATER_SETS)
+def test_later_dev_documents_are_listed_and_apart_from_the_earlier_sets(
+        name: str, gold_path: Path, earlier: tuple[str, ...]) -> None:
+    """<set>_docs.txt names every document of <set>.jsonl (35 in all) and none of the earlier sets."""
+    ids = doc_ids(f"{name}_docs.txt")
+    assert len(ids) == 35
+    assert {r["doc"] for r in read_jsonl(gold_path)} <= ids
+    others = set().union(*(doc_ids(f"{e}_docs.txt") for e in earlier))
+    assert not ids & others
+
+
+@pytest.mark.parametrize(("name", "gold_path", "earlier"), LATER_SETS)
+def test_later_dev_texts_differ_from_the_seeds_and_the_earlier_sets(
+        name: str, gold_path: Path, earlier: tuple[str, ...]) -> None:
+    """No article of the set repeats the text of a seed article or of an article of an earlier set."""
+    texts = texts_of(doc_ids(f"{name}_docs.txt"))
+    assert len(texts) == 35
+    others = texts_of(set().union(*(doc_ids(f"{e}_docs.txt") for e in earlier)))
     blocked = {t.strip() for t in others.values()} | {t.strip() for t in seed_texts().values()}
-    assert not {t.strip() for t in dev3.values()} & blocked
-
-
-def test_dev4_documents_are_listed_and_apart_from_dev_dev2_dev3_and_test() -> None:
-    """dev4_docs.txt names every document of dev4.jsonl (35 in all) and none of dev, dev2, dev3 or test."""
-    dev4 = doc_ids("dev4_docs.txt")
-    assert len(dev4) == 35
-    assert {r["doc"] for r in read_jsonl(DEV4_GOLD)} <= dev4
-    others = doc_ids("dev_docs.txt") | doc_ids("dev2_docs.txt") | doc_ids("dev3_docs.txt") | doc_ids("test_docs.txt")
-    assert not dev4 & others
-
-
-def test_dev4_texts_differ_from_the_seeds_and_the_other_sets() -> None:
-    """No dev4 article repeats the text of a seed article or of a dev, dev2, dev3 or test article."""
-    dev4 = texts_of(doc_ids("dev4_docs.txt"))
-    assert len(dev4) == 35
-    others = texts_of(doc_ids("dev_docs.txt") | doc_ids("dev2_docs.txt") | doc_ids("dev3_docs.txt")
-                      | doc_ids("test_docs.txt"))
-    blocked = {t.strip() for t in others.values()} | {t.strip() for t in seed_texts().values()}
-    assert not {t.strip() for t in dev4.values()} & blocked
-
-
-def test_dev5_documents_are_listed_and_apart_from_the_other_sets() -> None:
-    """dev5_docs.txt names every document of dev5.jsonl (35 in all) and none of dev, dev2, dev3, dev4 or test."""
-    dev5 = doc_ids("dev5_docs.txt")
-    assert len(dev5) == 35
-    assert {r["doc"] for r in read_jsonl(DEV5_GOLD)} <= dev5
-    others = (doc_ids("dev_docs.txt") | doc_ids("dev2_docs.txt") | doc_ids("dev3_docs.txt") | doc_ids("dev4_docs.txt")
-              | doc_ids("test_docs.txt"))
-    assert not dev5 & others
-
-
-def test_dev5_texts_differ_from_the_seeds_and_the_other_sets() -> None:
-    """No dev5 article repeats the text of a seed article or of a dev, dev2, dev3, dev4 or test article."""
-    dev5 = texts_of(doc_ids("dev5_docs.txt"))
-    assert len(dev5) == 35
-    others = texts_of(doc_ids("dev_docs.txt") | doc_ids("dev2_docs.txt") | doc_ids("dev3_docs.txt")
-                      | doc_ids("dev4_docs.txt") | doc_ids("test_docs.txt"))
-    blocked = {t.strip() for t in others.values()} | {t.strip() for t in seed_texts().values()}
-    assert not {t.strip() for t in dev5.values()} & blocked
+    assert not {t.strip() for t in texts.values()} & blocked

@@ -129,7 +129,7 @@ class DocEntities:
         keys = tuple(name_key(w) for w in name.split())
         best: Name | None = None
         for n in self.names:
-            found = _glued_keys(keys) if not _holds(n.keys, keys) else keys  # أبو زيد in أحمد أبوزيد
+            found = glued_keys(keys) if not _holds(n.keys, keys) else keys  # أبو زيد in أحمد أبوزيد
             if len(n.keys) > len(found) and _holds(n.keys, found) \
                     and (best is None or len(n.keys) > len(best.keys)) and not self._clitic_before(n.keys, found):
                 best = n
@@ -209,7 +209,7 @@ class DocEntities:
         return found[0] if found else None
 
 
-def _glued_keys(keys: tuple[str, ...]) -> tuple[str, ...]:
+def glued_keys(keys: tuple[str, ...]) -> tuple[str, ...]:
     """(ابو, زيد) -> (ابوزيد,): أبو, عبد and ابن are written apart and together in one article."""
     for i in range(len(keys) - 1):
         if keys[i] in _WRITTEN_APART:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from annotator.engine.coref import DocEntities, generic_org_kind
+from annotator.engine.coref import DocEntities, generic_org_kind, glued_keys
 from annotator.engine.source import COMPOUND_NAME_END, ISSUED, NAME_GLUE, UNNAMED_HEADS
 from annotator.lang.ar import PLACE_PREPOSITIONS, Lexicon, lexicon
 from annotator.lang.ar.normalize import name_key, normalize
@@ -512,13 +512,10 @@ class DocSpeakers:
     def _local_lookup(self, name: str) -> SpeakerEntry | None:
         """A one-word name that is the first or last name of someone named fully in this document
         (الحمادي after فهد الحمادي; أبو زيد after أحمد أبوزيد, the glue word written apart)."""
-        words = name.split()
-        if len(words) == 2 and normalize(words[0]) in _OPENING_GLUE:
-            words = [words[0] + words[1]]
-        if len(words) == 1:
-            key = name_key(words[0])  # الشليوي after عادل شليوي: the family name given the article
+        keys = list(glued_keys(tuple(name_key(w) for w in name.split())))
+        if len(keys) == 1:
+            key = keys[0]  # الشليوي after عادل شليوي: the family name given the article
             return self.local.get(key) or (self.local.get(key[2:]) if key.startswith("ال") and len(key) > 4 else None)
-        keys = [name_key(w) for w in words]
         for entry in reversed(self.seen):  # قايد السبسي after الباجي قايد السبسي: the end of a full name
             full = [name_key(w) for w in entry.name.split()]
             if entry.kind == "person" and len(full) > len(keys) and full[-len(keys):] == keys:

@@ -26,15 +26,16 @@ of ``annotator run`` on the CPU uses them; ``ANNOTATOR_FAST_STANZA=0`` turns the
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
+
+from annotator.nlp.switches import switched_off
 
 FAST_STANZA_ENV = "ANNOTATOR_FAST_STANZA"
 CHAR_CACHE_CAPACITY = 20_000  # word forms per model: 20,000 x 400 floats = 32 MB
 
 
 def enabled() -> bool:
-    return os.environ.get(FAST_STANZA_ENV, "1").strip().lower() not in ("0", "no", "false", "off")
+    return not switched_off(FAST_STANZA_ENV)
 
 
 class CharVectorCache:

@@ -12,10 +12,11 @@ keeps Stanza's own decoder.
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
 
 import numpy as np
+
+from annotator.nlp.switches import switched_off
 
 FAST_TREE_ENV = "ANNOTATOR_FAST_TREE"
 # the modules of stanza that bound `chuliu_edmonds_one_root` at import time
@@ -61,7 +62,7 @@ def install() -> bool:
     global _installed
     if _installed:
         return True
-    if os.environ.get(FAST_TREE_ENV, "1").strip().lower() in ("0", "no", "false", "off") or not available():
+    if switched_off(FAST_TREE_ENV) or not available():
         return False
     import importlib
 

@@ -14,6 +14,7 @@ from typing import Any
 from annotator.errors import ModelError
 from annotator.nlp import fast_stanza
 from annotator.nlp.models import PROCESSORS, ModelSpec
+from annotator.nlp.switches import OFF_VALUES, ON_VALUES, switched_off
 from annotator.nlp.types import ParsedDocument, Sentence, Word
 
 
@@ -67,14 +68,14 @@ def cuda_available() -> bool:
         return False
 
 
-GPU_ENV = "ANNOTATOR_GPU"  # "0": never the GPU, for a parser built with use_gpu=None (what --cpu does)
+GPU_ENV = "ANNOTATOR_GPU"  # "0"/"off": never the GPU, for a parser built with use_gpu=None (what --cpu does)
 
 
 def gpu_wanted(use_gpu: bool | None) -> bool:
-    """``use_gpu`` as asked; None: the GPU when torch sees one, unless $ANNOTATOR_GPU is "0"."""
+    """``use_gpu`` as asked; None: the GPU when torch sees one, unless $ANNOTATOR_GPU is "0" (no/false/off)."""
     if use_gpu is not None:
         return use_gpu
-    return os.environ.get(GPU_ENV, "auto").strip() != "0" and cuda_available()
+    return not switched_off(GPU_ENV) and cuda_available()
 
 
 # Batch sizes (Stanza's unit: words for pos/lemma/depparse, paragraphs for tokenize). The parser
@@ -94,9 +95,9 @@ def quantize_from_env(value: str | None = None) -> tuple[str, ...]:
     """What $ANNOTATOR_QUANTIZE asks for: unset/empty or ``1``/``yes``/``true`` the default set,
     ``0``/``no``/``off`` nothing, or a comma-separated list of processors (``depparse,pos``)."""
     raw = (os.environ.get(QUANTIZE_ENV, "") if value is None else value).strip().lower()
-    if raw in ("0", "no", "false", "off"):
+    if raw in OFF_VALUES:
         return ()
-    if raw in ("", "1", "yes", "true", "on"):
+    if raw in ("", *ON_VALUES):
         return DEFAULT_QUANTIZE
     names = tuple(dict.fromkeys(n.strip() for n in raw.split(",") if n.strip()))
     unknown = [n for n in names if n not in QUANTIZABLE]

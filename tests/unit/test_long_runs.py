@@ -107,17 +107,23 @@ def captured_bar(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     yield shown
 
 
+def write_corpus(tmp_path: Path, texts: dict[str, str]) -> Path:
+    """A folder of text files, one per (name, text)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in texts.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    return corpus
+
+
 def test_progress_bar_and_summary_count_the_same_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     """The bar showed whitespace words and the summary Stanza's words: 686 against 889 words/s."""
     monkeypatch.setenv("ANNOTATOR_TEST_PARSER", "words")
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
     # Punctuation and «» make the parser's words outnumber the whitespace words; one document fails.
     texts = {f"a{k}.txt": f"{CUE.format(n=k)}\n«{PLAIN.format(n=k)}»، قال: نعم." for k in range(5)}
     texts["bad.txt"] = "وقال المتحدث إن \u2620 خطأ كبير."
-    for name, text in texts.items():
-        (corpus / name).write_text(text, encoding="utf-8")
+    corpus = write_corpus(tmp_path, texts)
     with captured_bar(monkeypatch) as shown:
         code = main(["--db", str(tmp_path / "x.db"), "run", str(corpus), "--workers", "0"])
     out = capsys.readouterr().out
@@ -135,11 +141,8 @@ def test_rules_only_rerun_counts_the_words_it_went_through(tmp_path: Path, monke
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     """`annotator propose --rules-only` prints the same summary as a run, over the stored parses."""
     monkeypatch.setenv("ANNOTATOR_TEST_PARSER", "words")
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
     texts = {f"a{k}.txt": f"{CUE.format(n=k)}\n{PLAIN.format(n=k)}" for k in range(3)}
-    for name, text in texts.items():
-        (corpus / name).write_text(text, encoding="utf-8")
+    corpus = write_corpus(tmp_path, texts)
     db = str(tmp_path / "x.db")
     assert main(["--db", db, "run", str(corpus), "--workers", "0"]) == 0
     capsys.readouterr()
