@@ -12,12 +12,11 @@ from itertools import pairwise
 from annotator.engine.coref import DocEntities, generic_org_kind, glued_keys
 from annotator.engine.source import COMPOUND_NAME_END, ISSUED, NAME_GLUE, UNNAMED_HEADS
 from annotator.lang.ar import PLACE_PREPOSITIONS, Lexicon, lexicon
-from annotator.lang.ar.normalize import name_key, normalize
+from annotator.lang.ar.normalize import name_key, normalize, without_name_marks
 
 MAX_NGRAM = 7
 _GLUE = NAME_GLUE  # name words that take a word with the article (عبد, أبو, بن …)
 _LEADING = ("و", "ف")
-_NO_QUOTES = str.maketrans("", "", "\"“”«»„‹›#")  # and the mark of a hashtag (سفير #الإمارات)
 _PUNCT = "،,:؛;.!?\"“”«»„‹›()[]- "
 
 
@@ -534,7 +533,7 @@ class DocSpeakers:
         return self._create_named(mention)
 
     def _create_named(self, mention: str) -> SpeakerEntry:
-        mention = " ".join(mention.translate(_NO_QUOTES).split())  # a name is shown without its quotation marks
+        mention = without_name_marks(mention)
         words = mention.split()
         org = bool(words) and normalize(words[0]).removeprefix("ال") in self.lex.org_nouns
         whole = org or _partitive(mention)  # شرطة مدينة شيرتز names the police, أحد محامي … a lawyer

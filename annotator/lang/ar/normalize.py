@@ -36,7 +36,13 @@ def normalize(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def name_key(text: str) -> str:
     """A looser key for proper names: also folds letters that transliterations confuse."""
-    return _SPACE.sub(" ", _NAME_QUOTES.sub(" ", normalize(text).translate(_NAME_FOLD))).strip()
+    return _SPACE.sub(" ", without_name_marks(normalize(text)).translate(_NAME_FOLD)).strip()
+
+
+def without_name_marks(text: str) -> str:
+    """A name as shown: quotation marks and the # of a hashtag dropped, spaces squeezed
+    (باحثو مؤسسة "إف-سيكيور" -> باحثو مؤسسة إف-سيكيور)."""
+    return " ".join(_NAME_QUOTES.sub(" ", text).split())
 
 
 _PREFIX_CLITICS = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك")
