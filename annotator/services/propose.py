@@ -47,9 +47,11 @@ class ProposeStats:
     def summary(self) -> str:
         """The final line of a run, counting what its progress bar counts (same words, same documents)."""
         rate = self.input_words / self.seconds if self.seconds else 0.0
-        return (f"{self.documents} documents parsed ({self.sentences} sentences, {self.input_words:,} words, "
-                f"{rate:,.0f} words/s), {self.proposals} attributions proposed\n"
-                f"words: whitespace-separated words of the documents parsed, as on the progress bar "
+        line = (f"{self.documents} documents parsed ({self.sentences} sentences, {self.input_words:,} words, "
+                f"{rate:,.0f} words/s), {self.proposals} attributions proposed")
+        if not self.documents:
+            return line  # a run that resumed with nothing left: no words to explain
+        return (f"{line}\nwords: whitespace-separated words of the documents parsed, as on the progress bar "
                 f"(Stanza split them into {self.words:,} words)")
 
     def as_dict(self) -> dict[str, object]:

@@ -150,3 +150,17 @@ def test_rules_only_rerun_counts_the_words_it_went_through(tmp_path: Path, monke
     summary = next(line for line in capsys.readouterr().out.splitlines() if "documents parsed" in line)
     words = sum(len(t.split()) for t in texts.values())
     assert summary.startswith(f"3 documents parsed (6 sentences, {words:,} words, ")  # not "0 words"
+
+
+def test_a_rerun_with_nothing_left_prints_no_words_footnote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Running again over a corpus already stored parses nothing: one summary line, no word note."""
+    monkeypatch.setenv("ANNOTATOR_TEST_PARSER", "words")
+    corpus = write_corpus(tmp_path, {"a.txt": f"{CUE.format(n=1)}\n{PLAIN.format(n=1)}"})
+    db = str(tmp_path / "x.db")
+    assert main(["--db", db, "run", str(corpus), "--workers", "0"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "run", str(corpus), "--workers", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "0 documents parsed (0 sentences, 0 words, 0 words/s), 0 attributions proposed" in out
+    assert "whitespace-separated" not in out
